@@ -1,0 +1,74 @@
+"""The signal JSON Schema, loaded and compiled once per process."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from webhook_spec.paths import schema_file
+
+CODE_KEYWORD = "x-messageCode"
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+@cache
+def signal_schema() -> dict[str, Any]:
+    """The parsed schema/signal.schema.json."""
+    return json.loads(schema_file("signal.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _resolver():
+    schema = signal_schema()
+    resource = Resource(contents=schema, specification=DRAFT202012)
+    return Registry().with_resource(schema["$id"], resource).resolver(base_uri=schema["$id"])
+
+
+def resolve(node: Any) -> Any:
+    """Follow `node`'s $ref chain (local references only) to the schema it names."""
+    while isinstance(node, dict) and "$ref" in node:
+        node = _resolver().lookup(node["$ref"]).contents
+    return node
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def format_checker() -> FormatChecker:
+    """Assert the two formats the schema relies on, with no optional dependencies."""
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_is_date)
+    checker.checks("date-time")(_is_date_time)
+    return checker
+
+
+@cache
+def signal_validator() -> Draft202012Validator:
+    """The compiled validator for the signal schema (format assertion on)."""
+    return Draft202012Validator(signal_schema(), format_checker=format_checker())

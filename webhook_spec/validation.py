@@ -1,0 +1,97 @@
+"""The one validation function: raw bytes to a normalized signal or a catalogued error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+from webhook_spec.catalogue import error_code
+from webhook_spec.normalize import normalize
+from webhook_spec.parsing import BodyError, parse_body
+from webhook_spec.signal_schema import CODE_KEYWORD, resolve, signal_schema, signal_validator
+
+
+@dataclass(frozen=True)
+class Signal:
+    """An accepted signal: the document as parsed, and its normalized form."""
+
+    document: dict[str, Any]
+    normalized: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SignalError:
+    """A rejected signal: the catalogue code, its message and status, and where it went wrong."""
+
+    code: str
+    message: str
+    status: int
+    pointer: str = ""
+    detail: str = ""
+
+
+def _error(code: str, pointer: str = "", detail: str = "") -> SignalError:
+    entry = error_code(code)
+    return SignalError(code=code, message=entry.message, status=entry.status, pointer=pointer, detail=detail)
+
+
+@cache
+def code_for_schema_path(path: tuple[str | int, ...]) -> str:
+    """The deepest x-messageCode on the way from the root to the failing keyword."""
+    node: Any = signal_schema()
+    code = node[CODE_KEYWORD]
+    for key in path:
+        # jsonschema leaves "$ref" steps out of its paths, so follow them when the key is not here.
+        if isinstance(node, dict) and key not in node:
+            node = resolve(node)
+            code = node.get(CODE_KEYWORD, code)
+        node = node[key]
+        if isinstance(node, dict):
+            code = node.get(CODE_KEYWORD, code)
+    return code
+
+
+def _escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _pointer(error: ValidationError) -> str:
+    tokens = list(error.absolute_path)
+    if error.validator in ("required", "dependentRequired") and isinstance(error.instance, dict):
+        wanted = error.validator_value
+        if error.validator == "dependentRequired":
+            wanted = [name for names in wanted.values() for name in names]
+        missing = [name for name in wanted if name not in error.instance]
+        tokens.extend(missing[:1])
+    return "".join(f"/{_escape(token)}" for token in tokens)
+
+
+def _schema_error(document: Any) -> SignalError | None:
+    best: tuple[int, str, SignalError] | None = None
+    for error in signal_validator().iter_errors(document):
+        code = code_for_schema_path(tuple(error.absolute_schema_path))
+        pointer = _pointer(error)
+        rank = (error_code(code).precedence, pointer)
+        if best is None or rank < best[:2]:
+            best = (*rank, _error(code, pointer, error.message[:200]))
+    return None if best is None else best[2]
+
+
+def validate_document(document: Any) -> Signal | SignalError:
+    """Check one parsed JSON value against the signal schema."""
+    problem = _schema_error(document)
+    if problem is not None:
+        return problem
+    return Signal(document=document, normalized=normalize(document))
+
+
+def validate_body(raw: bytes) -> Signal | SignalError:
+    """Check raw request bytes: empty-json, malformed-json, then the schema's rules."""
+    try:
+        document = parse_body(raw)
+    except BodyError as error:
+        return _error(error.code, detail=str(error))
+    return validate_document(document)
