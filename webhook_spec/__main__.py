@@ -4,18 +4,39 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from webhook_spec.docs import default_docs_dir, stale_docs, write_docs
 from webhook_spec.summary import spec_summary
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="webhook-spec", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("summary", help="print what schema/ defines")
+    docs = commands.add_parser("docs", help="generate the Markdown docs from schema/ and DECISIONS.md")
+    docs.add_argument("--out", type=Path, help="output directory (default: docs/ next to schema/)")
+    docs.add_argument("--check", action="store_true", help="write nothing; exit 1 if the docs are stale")
+    return parser
+
+
+def _docs(out: Path, check: bool) -> int:
+    if not check:
+        for path in write_docs(out):
+            print(f"wrote {path}")
+        return 0
+    stale = stale_docs(out)
+    for path in stale:
+        print(f"stale: {path} (run `webhook-spec docs`)", file=sys.stderr)
+    return 1 if stale else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one spec command."""
-    parser = argparse.ArgumentParser(prog="webhook-spec", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("summary", help="print what schema/ defines")
-    args = parser.parse_args(argv)
-    if args.command == "summary":
-        print(spec_summary())
+    args = _parser().parse_args(argv)
+    if args.command == "docs":
+        return _docs(args.out or default_docs_dir(), args.check)
+    print(spec_summary())
     return 0
 
 
