@@ -1,0 +1,34 @@
+"""The reference gateway: a Flask app implementing the webhook spec."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from reference_server import db, rate_limit
+from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
+from reference_server.responses import register_error_handlers
+from reference_server.tickers import TickerDatabase
+from reference_server.webhook_store import sync_config_webhooks
+
+
+def create_app(config: GatewayConfig | None = None) -> Flask:
+    """Build the gateway for `config` (the embedded demo default when None)."""
+    app = Flask(__name__)
+    gateway = config or GatewayConfig()
+    app.config.update(GATEWAY=gateway, MAX_CONTENT_LENGTH=BODY_LIMIT_BYTES + 1)  # see pipeline._read_body
+    app.json.sort_keys = False
+    db.init_app(app)
+    rate_limit.init_app(app)
+    app.extensions["ticker_database"] = TickerDatabase.bundled()
+    register_error_handlers(app)
+
+    from reference_server import webhook_api
+
+    app.register_blueprint(webhook_api.bp)
+
+    connection = db.connect(str(gateway.database), gateway.sqlite_synchronous)
+    try:
+        sync_config_webhooks(connection, gateway.webhooks)
+    finally:
+        connection.close()
+    return app

@@ -1,0 +1,132 @@
+"""Command line of the reference gateway: serve it, manage webhooks, read the signal log."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from reference_server.config import ASSET_CLASSES, SOURCE_LIMITS, ConfigError, GatewayConfig, load_config
+from reference_server.db import connect, init_db
+from reference_server.signal_log import read_entries
+from reference_server.webhook_store import Webhook, create_webhook, list_webhooks, rotate_password
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="TOML config file (default: the embedded demo)")
+    parser = argparse.ArgumentParser(prog="python -m reference_server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve", parents=[common], help="serve the gateway with gunicorn (the default)"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--workers", type=int, default=1, help="processes; more than one needs Redis")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
+    serve.add_argument("--redis-url", help="Redis URI for shared rate limits, e.g. redis://127.0.0.1:6379/0")
+    serve.add_argument("--control-token", help="enable the test-control API with this bearer token")
+    webhooks = commands.add_parser("webhooks", help="create, list, or rotate webhooks").add_subparsers(
+        dest="action", required=True
+    )
+    create = webhooks.add_parser("create", parents=[common], help="create a webhook and print its URL once")
+    create.add_argument("--asset-class", choices=ASSET_CLASSES, default="stocks")
+    create.add_argument("--allowed-ticker", action="append", dest="allowed_tickers")
+    create.add_argument("--limit-to", choices=SOURCE_LIMITS)
+    create.add_argument("--ip-address", action="append", dest="ip_addresses", default=[])
+    create.add_argument("--base-url", default="http://127.0.0.1:8000")
+    webhooks.add_parser("list", parents=[common], help="list webhooks (never their passwords)")
+    rotate = webhooks.add_parser(
+        "rotate", parents=[common], help="give a webhook a new password (Generate New URL)"
+    )
+    rotate.add_argument("uuid")
+    rotate.add_argument("--base-url", default="http://127.0.0.1:8000")
+    log = commands.add_parser(
+        "log", parents=[common], help="print the signal log, newest first, as JSON lines"
+    )
+    log.add_argument("--webhook", help="only this webhook's uuid")
+    log.add_argument("--limit", type=int, default=50)
+    return parser
+
+
+def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
+    from reference_server import create_app
+    from reference_server.serve import serve
+
+    if args.redis_url:
+        config = replace(config, rate_limit_storage=args.redis_url)
+    if args.control_token:
+        config = replace(config, control_token=args.control_token)
+    if args.workers > 1 and config.rate_limit_storage.startswith("memory"):
+        print("error: several workers must share rate limits: pass --redis-url", file=sys.stderr)
+        return 2
+    serve(create_app(config), args.host, args.port, args.workers, args.threads)
+    return 0
+
+
+def _describe(webhook: Webhook) -> str:
+    tickers = "any" if webhook.allowed_tickers is None else ",".join(sorted(webhook.allowed_tickers))
+    limit = webhook.limit_to or "-"
+    return f"{webhook.uuid} {webhook.asset_class:8} tickers={tickers} limit_to={limit} {webhook.origin}"
+
+
+def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
+    init_db(str(config.database))
+    connection = connect(str(config.database))
+    try:
+        if args.action == "create":
+            restrictions = {
+                "allowed_tickers": tuple(t.upper() for t in args.allowed_tickers)
+                if args.allowed_tickers
+                else None,
+                "limit_to": args.limit_to,
+                "ip_addresses": tuple(args.ip_addresses),
+            }
+            uuid, password = create_webhook(connection, args.asset_class, **restrictions)
+            print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
+        elif args.action == "rotate":
+            password = rotate_password(connection, args.uuid)
+            print(f"{args.base_url}/trading/webhook/{args.uuid.lower()}/{password}")
+        else:
+            for webhook in list_webhooks(connection):
+                print(_describe(webhook))
+    except (LookupError, PermissionError) as error:
+        print(f"error: {error.args[0]}", file=sys.stderr)
+        return 2
+    finally:
+        connection.close()
+    return 0
+
+
+def _log(config: GatewayConfig, args: argparse.Namespace) -> int:
+    init_db(str(config.database))
+    connection = connect(str(config.database))
+    try:
+        for entry in read_entries(connection, args.webhook, args.limit):
+            record = asdict(entry)
+            record["body"] = None if entry.body is None else entry.body.decode("utf-8", "replace")
+            print(json.dumps(record))
+    finally:
+        connection.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["serve", *argv]  # serve is the default command
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config) if args.config else GatewayConfig()
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    command = {"serve": _serve, "webhooks": _webhooks, "log": _log}[args.command]
+    return command(config, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

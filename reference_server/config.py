@@ -1,0 +1,130 @@
+"""Gateway configuration: the TOML file a user writes, or the embedded demo default."""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from limits import parse_many
+
+ASSET_CLASSES = ("stocks", "options", "futures", "crypto")
+SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
+BODY_LIMIT_BYTES = 64 * 1024  # DECISIONS D-010
+
+# The embedded default's one demo webhook (the uuid and password of the spec's own example config).
+DEMO_WEBHOOK = {
+    "uuid": "8c9d9620-c50d-416e-926e-0ec01ee83522",
+    "password": "a353c3e16f9e3ded7c58cfedd2c38d74",
+    "asset_class": "stocks",
+}
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message says where."""
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """One webhook as declared in the config."""
+
+    uuid: str
+    password: str
+    asset_class: str = "stocks"
+    allowed_tickers: tuple[str, ...] | None = None
+    limit_to: str | None = None
+    ip_addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """Everything the gateway reads from its config file."""
+
+    data_dir: Path = Path("instance")
+    webhooks: tuple[WebhookConfig, ...] = (WebhookConfig(**DEMO_WEBHOOK),)
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limit_storage: str = "memory://"
+    rate_limits: str = "60/minute;500/hour"
+    sqlite_synchronous: str = "FULL"
+    control_token: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file of webhooks and the signal log."""
+        return self.data_dir / "gateway.sqlite3"
+
+
+def _network_list(values: list[str], where: str) -> tuple[str, ...]:
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ConfigError(f"{where}: {value!r} is not an IP address or CIDR range") from None
+    return tuple(values)
+
+
+def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
+    where = f"webhooks[{index}]"
+    unknown = set(entry) - {"uuid", "password", "asset_class", "allowed_tickers", "limit_to", "ip_addresses"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("uuid", "password"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise ConfigError(f"{where}: {key} is required")
+    if entry.get("asset_class", "stocks") not in ASSET_CLASSES:
+        raise ConfigError(f"{where}: asset_class must be one of {ASSET_CLASSES}")
+    if entry.get("limit_to") not in (None, *SOURCE_LIMITS):
+        raise ConfigError(f"{where}: limit_to must be one of {SOURCE_LIMITS}")
+    if entry.get("limit_to") == "ip" and not entry.get("ip_addresses"):
+        raise ConfigError(f"{where}: limit_to = 'ip' needs ip_addresses")
+    tickers = entry.get("allowed_tickers")
+    return WebhookConfig(
+        uuid=entry["uuid"].lower(),
+        password=entry["password"],
+        asset_class=entry.get("asset_class", "stocks"),
+        allowed_tickers=None if tickers is None else tuple(ticker.strip().upper() for ticker in tickers),
+        limit_to=entry.get("limit_to"),
+        ip_addresses=_network_list(entry.get("ip_addresses", []), f"{where}.ip_addresses"),
+    )
+
+
+def _rate_limits(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"gateway.rate_limits: {value!r} is not a rate limit such as '60/minute;500/hour'"
+        ) from None
+    return value
+
+
+def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
+    """Build the configuration from a parsed TOML document; relative paths are from `base_dir`."""
+    gateway = document.get("gateway", {})
+    webhooks = tuple(_webhook(entry, index) for index, entry in enumerate(document.get("webhooks", [])))
+    if len({webhook.uuid for webhook in webhooks}) != len(webhooks):
+        raise ConfigError("webhooks: a uuid is declared twice")
+    synchronous = gateway.get("sqlite_synchronous", "FULL").upper()
+    if synchronous not in ("NORMAL", "FULL", "EXTRA"):
+        raise ConfigError("gateway.sqlite_synchronous must be NORMAL, FULL or EXTRA")
+    return GatewayConfig(
+        data_dir=base_dir / gateway.get("data_dir", "instance"),
+        webhooks=webhooks,
+        trusted_proxies=_network_list(gateway.get("trusted_proxies", []), "gateway.trusted_proxies"),
+        rate_limit_storage=gateway.get("rate_limit_storage", "memory://"),
+        rate_limits=_rate_limits(gateway.get("rate_limits", "60/minute;500/hour")),
+        sqlite_synchronous=synchronous,
+        control_token=gateway.get("control_token"),
+    )
+
+
+def load_config(path: Path) -> GatewayConfig:
+    """Read and check a TOML config file."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return parse_config(document, path.parent)

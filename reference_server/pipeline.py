@@ -1,0 +1,93 @@
+"""The webhook request pipeline, stage by stage in the documented order (DECISIONS D-016)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from flask import Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from reference_server.config import BODY_LIMIT_BYTES
+from reference_server.db import get_db
+from reference_server.rate_limit import hit_webhook_limits
+from reference_server.responses import accepted_response, error_response
+from reference_server.signal_log import LogEntry, new_entry, write_entry
+from reference_server.sources import client_address, source_error
+from reference_server.tickers import TickerDatabase, check_ticker
+from reference_server.webhook_store import Webhook, find_webhook
+from webhook_spec import Signal, validate_body
+from webhook_spec.catalogue import error_code
+
+
+def _reject(entry: LogEntry, code: str, body: bytes | None = None, headers: dict | None = None) -> Response:
+    write_entry(get_db(), replace(entry, status=error_code(code).status, message_code=code, body=body))
+    return error_response(code, entry.log_id, headers)
+
+
+def _read_body() -> bytes | None:
+    """The request body, or None when it is over the size limit.
+
+    Flask's limit is one byte over ours, so that a chunked body (no Content-Length) one byte too
+    long is read rather than silently cut at the limit, and then refused here.
+    """
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        return None
+    return None if len(body) > BODY_LIMIT_BYTES else body
+
+
+def _check_access(webhook: Webhook, password: str, entry: LogEntry) -> Response | None:
+    if not webhook.password_matches(password):
+        return _reject(entry, "invalid-password")
+    code = source_error(webhook.limit_to, webhook.ip_addresses, entry.source_address)
+    if code is not None:
+        return _reject(entry, code)
+    retry_after = hit_webhook_limits(webhook.uuid)
+    if retry_after is not None:
+        return _reject(entry, "too-many-requests", headers={"Retry-After": str(retry_after)})
+    return None
+
+
+def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
+    body = _read_body()
+    if body is None:
+        return _reject(entry, "payload-too-large")
+    outcome = validate_body(body)
+    if not isinstance(outcome, Signal):
+        return _reject(entry, outcome.code, body)
+    tickers: TickerDatabase = current_app.extensions["ticker_database"]
+    code = check_ticker(
+        outcome.normalized,
+        asset_class=webhook.asset_class,
+        allowed_tickers=webhook.allowed_tickers,
+        database=tickers,
+    )
+    if code is not None:
+        return _reject(entry, code, body)
+    accepted = replace(
+        entry,
+        outcome="accepted",
+        status=200,
+        signal_id=str(uuid.uuid4()),
+        body=body,
+        signal=outcome.normalized,
+    )
+    write_entry(get_db(), accepted)  # committed before the 200 is sent: nothing accepted is lost
+    return accepted_response(accepted.signal_id, accepted.log_id, outcome.normalized)
+
+
+def receive_signal(webhook_uuid: str, password: str) -> Response:
+    """Run one webhook request through every stage and answer it."""
+    if request.method != "POST":
+        return error_response("post-required")
+    webhook = find_webhook(get_db(), webhook_uuid)
+    if webhook is None:
+        return error_response("not-found")
+    config = current_app.config["GATEWAY"]
+    address = client_address(
+        request.remote_addr or "", request.headers.get("X-Forwarded-For"), config.trusted_proxies
+    )
+    entry = new_entry(webhook.uuid, address)
+    return _check_access(webhook, password, entry) or _check_signal(webhook, entry)

@@ -1,0 +1,41 @@
+"""Per-webhook-URL rate limits (by default the spec's 60/minute and 500/hour) with Flask-Limiter.
+
+The windows slide (Flask-Limiter's moving-window strategy): at any instant, at most 60 requests
+in the past 60 seconds and 500 in the past 3600 seconds are let through. Storage is in-memory for
+one process, or Redis (a `redis://` URI) when several workers or hosts share the limits. The limits
+are counted inside the pipeline, after the password and source checks, not before every request.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from limits import parse_many
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its own limiter on the configured storage, and parse the configured limits."""
+    gateway = app.config["GATEWAY"]
+    limiter = Limiter(
+        key_func=lambda: "",
+        app=app,
+        strategy="moving-window",
+        storage_uri=gateway.rate_limit_storage,
+        key_prefix="webhook-gateway",
+        default_limits=[],
+    )
+    app.extensions["webhook_limiter"] = limiter
+    app.extensions["webhook_limits"] = parse_many(gateway.rate_limits)
+
+
+def hit_webhook_limits(webhook_uuid: str) -> int | None:
+    """Count one request to the webhook URL; None when allowed, else seconds until one would be."""
+    strategy = current_app.extensions["webhook_limiter"].limiter
+    for limit in current_app.extensions["webhook_limits"]:
+        if not strategy.hit(limit, "webhook", webhook_uuid):
+            reset_at, _remaining = strategy.get_window_stats(limit, "webhook", webhook_uuid)
+            return max(1, math.ceil(reset_at - time.time()))
+    return None

@@ -1,0 +1,54 @@
+"""JSON responses in the shapes schema/openapi.yaml documents, and handlers so nothing else leaks out."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from webhook_spec.catalogue import error_code
+
+_logger = logging.getLogger(__name__)
+
+# Werkzeug's own HTTP errors, answered with the catalogue code that covers them.
+_HTTP_ERROR_CODES = {
+    404: "not-found",
+    405: "post-required",
+    413: "payload-too-large",
+    429: "too-many-requests",
+}
+
+
+def error_response(code: str, log_id: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """`{success: false, messageCode, message, logId?}` with the code's catalogued status."""
+    entry = error_code(code)
+    body: dict[str, Any] = {"success": False, "messageCode": code, "message": entry.message}
+    if log_id is not None:
+        body["logId"] = log_id
+    response = jsonify(body)
+    response.status_code = entry.status
+    response.headers.update(headers or {})
+    return response
+
+
+def accepted_response(signal_id: str, log_id: str, payload: dict[str, Any]) -> Response:
+    """`{success: true, id, logId, payload}` with status 200."""
+    return jsonify({"success": True, "id": signal_id, "logId": log_id, "payload": payload})
+
+
+def _http_error(error: HTTPException) -> Response:
+    return error_response(_HTTP_ERROR_CODES.get(error.code or 400, "malformed-json"))
+
+
+def _unexpected_error(error: Exception) -> Response:
+    # A bug, never an input's fault: log it, and still answer in the documented JSON shape.
+    _logger.exception("unexpected error", exc_info=error)
+    return error_response("internal-error")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error, including Werkzeug's and unexpected ones, with catalogued JSON."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)

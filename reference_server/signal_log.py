@@ -1,0 +1,82 @@
+"""The signal log: every request that reaches a known webhook, written to SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One request's record."""
+
+    log_id: str
+    webhook_uuid: str
+    received_at: str
+    source_address: str
+    outcome: str
+    status: int
+    message_code: str | None = None
+    signal_id: str | None = None
+    body: bytes | None = None
+    signal: dict[str, Any] | None = None
+
+
+def new_entry(webhook_uuid: str, source_address: str) -> LogEntry:
+    """A fresh record for a request just received (outcome filled in later)."""
+    return LogEntry(
+        log_id=str(uuid.uuid4()),
+        webhook_uuid=webhook_uuid,
+        received_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        source_address=source_address,
+        outcome="rejected",
+        status=0,
+    )
+
+
+def write_entry(db: sqlite3.Connection, entry: LogEntry) -> None:
+    """Insert the record and commit it before returning (so a 200 is never sent for a lost signal)."""
+    with db:
+        db.execute(
+            "INSERT INTO signal_log (log_id, webhook_uuid, received_at, source_address, outcome, status,"
+            " message_code, signal_id, body, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.log_id,
+                entry.webhook_uuid,
+                entry.received_at,
+                entry.source_address,
+                entry.outcome,
+                entry.status,
+                entry.message_code,
+                entry.signal_id,
+                entry.body,
+                None if entry.signal is None else json.dumps(entry.signal, separators=(",", ":")),
+            ),
+        )
+
+
+def _entry(row: sqlite3.Row) -> LogEntry:
+    values = dict(row)
+    values["signal"] = None if values["signal"] is None else json.loads(values["signal"])
+    return LogEntry(**values)
+
+
+def read_entries(db: sqlite3.Connection, webhook_uuid: str | None = None, limit: int = 100) -> list[LogEntry]:
+    """The newest records first, for one webhook or all."""
+    query = "SELECT * FROM signal_log"
+    params: tuple = ()
+    if webhook_uuid:
+        query += " WHERE webhook_uuid = ?"
+        params = (webhook_uuid.lower(),)
+    query += " ORDER BY received_at DESC, rowid DESC LIMIT ?"
+    return [_entry(row) for row in db.execute(query, (*params, limit))]
+
+
+def find_entry(db: sqlite3.Connection, log_id: str) -> LogEntry | None:
+    """The record with this logId, or None."""
+    row = db.execute("SELECT * FROM signal_log WHERE log_id = ?", (log_id,)).fetchone()
+    return None if row is None else _entry(row)

@@ -1,0 +1,18 @@
+"""The webhook endpoint blueprint: POST /trading/webhook/{uuid}/{password}."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from reference_server.pipeline import receive_signal
+
+# Every method reaches the view, so that non-POST requests get the documented post-required.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+bp = Blueprint("webhook", __name__)
+
+
+@bp.route("/trading/webhook/<webhook_uuid>/<password>", methods=ALL_METHODS, provide_automatic_options=False)
+def receive(webhook_uuid: str, password: str) -> Response:
+    """Receive one trading signal."""
+    return receive_signal(webhook_uuid, password)

@@ -1,0 +1,127 @@
+"""Webhooks in SQLite: declared in the config or created from the command line; passwords only hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from reference_server.config import WebhookConfig
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A stored webhook, without its password."""
+
+    uuid: str
+    asset_class: str
+    allowed_tickers: frozenset[str] | None
+    limit_to: str | None
+    ip_addresses: tuple[str, ...]
+    origin: str
+    password_salt: bytes
+    password_hash: bytes
+
+    def password_matches(self, password: str) -> bool:
+        """Compare in constant time against the stored hash."""
+        return hmac.compare_digest(_hash(self.password_salt, password), self.password_hash)
+
+
+def _hash(salt: bytes, password: str) -> bytes:
+    # Passwords are 128-bit random tokens, so a keyed hash suffices and keeps lookups fast.
+    return hmac.new(salt, password.encode("utf-8"), hashlib.sha256).digest()
+
+
+def new_password() -> str:
+    """A password like the vendor's: 32 hex characters."""
+    return secrets.token_hex(16)
+
+
+def _row(webhook: WebhookConfig, origin: str) -> dict:
+    salt = secrets.token_bytes(16)
+    tickers = webhook.allowed_tickers
+    return {
+        "uuid": webhook.uuid,
+        "password_salt": salt,
+        "password_hash": _hash(salt, webhook.password),
+        "asset_class": webhook.asset_class,
+        "allowed_tickers": None if tickers is None else json.dumps(sorted(tickers)),
+        "limit_to": webhook.limit_to,
+        "ip_addresses": json.dumps(list(webhook.ip_addresses)),
+        "origin": origin,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+
+
+def save_webhook(db: sqlite3.Connection, webhook: WebhookConfig, origin: str) -> None:
+    """Insert or replace one webhook."""
+    row = _row(webhook, origin)
+    columns = ", ".join(row)
+    placeholders = ", ".join(f":{name}" for name in row)
+    db.execute(f"INSERT OR REPLACE INTO webhooks ({columns}) VALUES ({placeholders})", row)
+
+
+def sync_config_webhooks(db: sqlite3.Connection, webhooks: tuple[WebhookConfig, ...]) -> None:
+    """Make the stored config webhooks exactly the declared ones (CLI-created ones stay)."""
+    with db:
+        db.execute("DELETE FROM webhooks WHERE origin = 'config'")
+        for webhook in webhooks:
+            save_webhook(db, webhook, "config")
+
+
+def create_webhook(db: sqlite3.Connection, asset_class: str, **restrictions) -> tuple[str, str]:
+    """Create a webhook from the command line; return its uuid and password (shown once)."""
+    password = new_password()
+    webhook = WebhookConfig(
+        uuid=str(uuid_module.uuid4()), password=password, asset_class=asset_class, **restrictions
+    )
+    with db:
+        save_webhook(db, webhook, "cli")
+    return webhook.uuid, password
+
+
+def rotate_password(db: sqlite3.Connection, uuid: str) -> str:
+    """Give a CLI-created webhook a new password ("Generate New URL"); return it."""
+    webhook = find_webhook(db, uuid)
+    if webhook is None:
+        raise LookupError(f"no webhook {uuid}")
+    if webhook.origin == "config":
+        raise PermissionError(f"webhook {uuid} is declared in the config file: change its password there")
+    password = new_password()
+    salt = secrets.token_bytes(16)
+    with db:
+        db.execute(
+            "UPDATE webhooks SET password_salt = ?, password_hash = ? WHERE uuid = ?",
+            (salt, _hash(salt, password), webhook.uuid),
+        )
+    return password
+
+
+def _webhook(row: sqlite3.Row) -> Webhook:
+    tickers = row["allowed_tickers"]
+    return Webhook(
+        uuid=row["uuid"],
+        asset_class=row["asset_class"],
+        allowed_tickers=None if tickers is None else frozenset(json.loads(tickers)),
+        limit_to=row["limit_to"],
+        ip_addresses=tuple(json.loads(row["ip_addresses"])),
+        origin=row["origin"],
+        password_salt=row["password_salt"],
+        password_hash=row["password_hash"],
+    )
+
+
+def find_webhook(db: sqlite3.Connection, uuid: str) -> Webhook | None:
+    """The webhook with this uuid (case-insensitive), or None."""
+    row = db.execute("SELECT * FROM webhooks WHERE uuid = ?", (uuid.lower(),)).fetchone()
+    return None if row is None else _webhook(row)
+
+
+def list_webhooks(db: sqlite3.Connection) -> list[Webhook]:
+    """Every stored webhook, oldest first."""
+    return [_webhook(row) for row in db.execute("SELECT * FROM webhooks ORDER BY created_at, uuid")]

@@ -1,0 +1,314 @@
+"""The gateway served for real (gunicorn on a loopback port): every outcome over HTTP."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.corpus import case_body, corpus_cases
+from tests.gateways import HOOKS
+from webhook_spec import validate_body
+from webhook_spec.catalogue import error_codes
+
+OPTION_FIELDS = {"optionType", "expiration", "strikePrice", "strikesAway", "strikeCount", "intrinsicValue"}
+CASES = list(corpus_cases())
+
+
+def post(gateway, hook: str, body: bytes | str, password: str | None = None, **kwargs) -> requests.Response:
+    """POST a body to one of the test webhooks."""
+    url = gateway.base_url + HOOKS[hook].path(password)
+    return requests.post(url, data=body, timeout=10, **kwargs)
+
+
+def assert_error(response: requests.Response, code: str, logged: bool = True) -> dict:
+    """The response is the documented JSON error for `code`."""
+    assert response.headers["Content-Type"] == "application/json", response.text
+    body = response.json()
+    assert (response.status_code, body["messageCode"]) == (error_codes()[code].status, code), body
+    assert body["success"] is False
+    assert body["message"] == error_codes()[code].message
+    assert ("logId" in body) is logged
+    return body
+
+
+def assert_accepted(response: requests.Response) -> dict:
+    """The response is a 200 with the documented shape."""
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["success"] is True and set(body) == {"success", "id", "logId", "payload"}
+    return body
+
+
+def _hook_for(payload: dict) -> str:
+    """The test webhook whose asset class trades a normalized signal."""
+    ticker = payload["ticker"]
+    if OPTION_FIELDS & set(payload) or " " in ticker:
+        return "options"
+    if ticker.startswith(("MNQ", "NQ", "GC", "ES")):
+        return "futures"
+    return "stocks"
+
+
+@pytest.mark.parametrize(
+    ("file", "case"), CASES, ids=[f"{file}: {case['description']}" for file, case in CASES]
+)
+def test_corpus_case_over_http(gateway, file, case):
+    hook = _hook_for(validate_body(case_body(case)).normalized) if case["valid"] else "stocks"
+    response = post(gateway, hook, case_body(case), headers={"Content-Type": "text/plain"})
+    if case["valid"]:
+        body = assert_accepted(response)
+        if "normalized" in case:
+            assert body["payload"] == case["normalized"]
+    else:
+        assert_error(response, case["messageCode"])
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/json",
+        "application/json; charset=utf-8",
+        "text/plain",
+        "text/json",
+        "application/x-www-form-urlencoded",
+    ],
+)
+def test_the_body_is_json_whatever_the_content_type(gateway, content_type):
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    response = post(gateway, "stocks", b'{"ticker": "AMD", "action": "buy"}', headers=headers)
+    assert assert_accepted(response)["payload"] == {"ticker": "AMD", "action": "buy"}
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_other_methods_are_post_required(gateway, method):
+    response = requests.request(method, gateway.base_url + HOOKS["stocks"].path(), timeout=10)
+    assert_error(response, "post-required", logged=False)
+
+
+def test_head_is_post_required_without_a_body(gateway):
+    response = requests.head(gateway.base_url + HOOKS["stocks"].path(), timeout=10)
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trading/webhook/11111111-1111-4111-8111-111111111111/00000000000000000000000000000001",
+        "/trading/webhook/not-a-uuid/password",
+        "/trading/webhook/only-one-part",
+        "/",
+        "/trading/webhook/%ff%fe/x",
+    ],
+)
+def test_unknown_webhooks_are_not_found(gateway, path):
+    assert_error(requests.post(gateway.base_url + path, data=b"{}", timeout=10), "not-found", logged=False)
+
+
+def test_wrong_password_is_invalid_password(gateway):
+    assert_error(
+        post(gateway, "stocks", b'{"ticker": "AMD", "action": "buy"}', password="0" * 32), "invalid-password"
+    )
+
+
+def test_uuid_is_case_insensitive(gateway):
+    url = gateway.base_url + HOOKS["stocks"].path().upper().replace("/TRADING/WEBHOOK/", "/trading/webhook/")
+    url = url.rsplit("/", 1)[0] + "/" + HOOKS["stocks"].password
+    assert_accepted(requests.post(url, data=b'{"ticker": "AMD", "action": "buy"}', timeout=10))
+
+
+@pytest.mark.decision("D-010")
+def test_a_body_over_64_kib_is_payload_too_large(gateway):
+    body = b'{"ticker": "AMD", "action": "buy", "extras": {"pad": "' + b"x" * (64 * 1024) + b'"}}'
+    assert_error(post(gateway, "stocks", body), "payload-too-large")
+
+
+@pytest.mark.decision("D-010")
+def test_a_body_of_exactly_64_kib_is_read(gateway):
+    head = b'{"ticker": "AMD", "action": "buy"}'
+    assert_accepted(post(gateway, "stocks", head + b" " * (64 * 1024 - len(head))))
+
+
+@pytest.mark.decision("D-010")
+def test_a_chunked_body_over_64_kib_is_payload_too_large(gateway):
+    def chunks():
+        yield b'{"ticker": "AMD", "action": "buy", "extras": {"pad": "'
+        for _ in range(80):
+            yield b"x" * 1024
+        yield b'"}}'
+
+    assert_error(post(gateway, "stocks", chunks()), "payload-too-large")
+
+
+def test_a_chunked_body_is_read(gateway):
+    assert_accepted(post(gateway, "stocks", iter([b'{"ticker": "AMD",', b' "action": "buy"}'])))
+
+
+@pytest.mark.parametrize(
+    ("hook", "ticker", "code"),
+    [
+        ("stocks", "NOSUCHTICKER", "ticker-does-not-exist"),
+        ("stocks", "BTCUSD", "invalid-asset-class"),
+        ("stocks", "MNQU2025", "invalid-asset-class"),
+        ("stocks", "SQ 240510C68", "invalid-asset-class"),
+        ("crypto", "AMD", "invalid-asset-class"),
+        ("futures", "AMD", "invalid-asset-class"),
+        ("ticker-list", "MSFT", "unsupported-ticker"),
+        ("futures-list", "GCJ2025", "unsupported-ticker"),
+    ],
+)
+def test_ticker_checks(gateway, hook, ticker, code):
+    assert_error(post(gateway, hook, json.dumps({"ticker": ticker, "action": "buy"})), code)
+
+
+@pytest.mark.parametrize(
+    ("hook", "ticker"),
+    [
+        ("ticker-list", "AAPL"),
+        ("ticker-list", "amd"),
+        ("futures-list", "MNQU2025"),
+        ("futures-list", "MNQ1!"),
+        ("crypto", "BTCUSD"),
+        ("options", "SPY 250520C582.5"),
+        ("options", "SPY250520C00582500"),
+        ("options", "SPY_052025582.5"),
+    ],
+)
+def test_allowed_tickers_are_accepted(gateway, hook, ticker):
+    assert_accepted(post(gateway, hook, json.dumps({"ticker": ticker, "action": "buy"})))
+
+
+@pytest.mark.decision("D-014")
+def test_option_symbol_against_option_type(gateway):
+    response = post(
+        gateway, "options", json.dumps({"ticker": "SQ 240510C68", "action": "buy", "optionType": "put"})
+    )
+    assert_error(response, "invalid-ticker-and-option-type")
+
+
+def test_risk_dollar_amount_on_futures_is_invalid_for_the_asset_class(gateway):
+    signal = {"ticker": "MNQU2025", "action": "buy", "quantityType": "risk_dollar_amount", "quantity": 100}
+    signal["stopLoss"] = {"type": "stop", "amount": 50}
+    assert_error(post(gateway, "futures", json.dumps(signal)), "invalid-quantity-type-for-asset-class")
+
+
+SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
+
+
+@pytest.mark.decision("D-028")
+@pytest.mark.parametrize(
+    ("hook", "forwarded_for", "code"),
+    [
+        ("tradingview", None, "not-trading-view"),
+        ("tradingview", "52.89.214.238", "not-trading-view"),
+        ("trendspider", "3.12.143.24", "not-trend-spider"),
+        ("ip-list", "203.0.113.7", "invalid-ip-address"),
+        ("ip-loopback", "203.0.113.7", None),
+    ],
+)
+def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored(gateway, hook, forwarded_for, code):
+    headers = {} if forwarded_for is None else {"X-Forwarded-For": forwarded_for}
+    response = post(gateway, hook, SIGNAL, headers=headers)
+    if code is None:
+        assert_accepted(response)
+    else:
+        assert_error(response, code)
+
+
+@pytest.mark.parametrize(
+    ("hook", "forwarded_for", "code"),
+    [
+        ("tradingview", "52.89.214.238", None),
+        ("tradingview", "34.212.75.30", None),
+        ("tradingview", "52.89.214.239", "not-trading-view"),
+        ("tradingview", "52.89.214.238, 127.0.0.1", None),
+        ("tradingview", "52.89.214.238, 198.51.100.1", "not-trading-view"),
+        ("trendspider", "3.12.143.24", None),
+        ("trendspider", "52.89.214.238", "not-trend-spider"),
+        ("ip-list", "203.0.113.7", None),
+        ("ip-list", "10.200.3.4", None),
+        ("ip-list", "203.0.113.8", "invalid-ip-address"),
+        ("ip-list", "::ffff:10.0.0.1", None),
+        ("ip-list", "not-an-address", "invalid-ip-address-format"),
+        ("stocks", "not-an-address", None),
+    ],
+)
+@pytest.mark.decision("D-015")
+def test_source_restrictions_behind_a_trusted_proxy(proxied_gateway, hook, forwarded_for, code):
+    response = post(proxied_gateway, hook, SIGNAL, headers={"X-Forwarded-For": forwarded_for})
+    if code is None:
+        assert_accepted(response)
+    else:
+        assert_error(response, code)
+
+
+def test_source_check_comes_before_the_body(proxied_gateway):
+    response = post(proxied_gateway, "tradingview", b"{not json", headers={"X-Forwarded-For": "198.51.100.1"})
+    assert_error(response, "not-trading-view")
+
+
+@pytest.mark.decision("D-020")
+def test_password_check_comes_before_source_and_body(proxied_gateway):
+    response = post(proxied_gateway, "tradingview", b"{not json", password="f" * 32)
+    assert_error(response, "invalid-password")
+
+
+def _database(gateway) -> Path:
+    return (
+        Path(gateway.process.args[gateway.process.args.index("--config") + 1]).parent
+        / "data"
+        / "gateway.sqlite3"
+    )
+
+
+def _log_row(gateway, log_id: str) -> sqlite3.Row:
+    connection = sqlite3.connect(_database(gateway))
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute("SELECT * FROM signal_log WHERE log_id = ?", (log_id,)).fetchone()
+    finally:
+        connection.close()
+
+
+@pytest.mark.decision("D-027")
+def test_an_accepted_signal_is_in_the_log_before_its_200(gateway):
+    body = b'{"ticker": " amd ", "action": "buy", "price": "12.5", "note": "kept in the log"}'
+    answer = assert_accepted(post(gateway, "stocks", body))
+    row = _log_row(gateway, answer["logId"])
+    assert (row["outcome"], row["status"], row["signal_id"]) == ("accepted", 200, answer["id"])
+    assert row["body"] == body
+    assert (
+        json.loads(row["signal"])
+        == answer["payload"]
+        == {"ticker": "AMD", "action": "buy", "signalPrice": 12.5}
+    )
+    assert row["source_address"] == "127.0.0.1"
+
+
+@pytest.mark.decision("D-027")
+def test_a_rejected_signal_is_logged_with_its_code(gateway):
+    answer = assert_error(post(gateway, "stocks", b'{"ticker": "AMD", "action": "hold"}'), "invalid-action")
+    row = _log_row(gateway, answer["logId"])
+    assert (row["outcome"], row["status"], row["message_code"]) == ("rejected", 400, "invalid-action")
+    assert row["body"] == b'{"ticker": "AMD", "action": "hold"}'
+
+
+def test_passwords_are_in_neither_the_database_nor_the_logs(gateway):
+    post(gateway, "stocks", SIGNAL)
+    post(gateway, "stocks", SIGNAL, password="deadbeef" * 4)
+    files = _database(gateway).parent.glob("gateway.sqlite3*")  # with the WAL file while it exists
+    database = b"".join(path.read_bytes() for path in files)
+    assert HOOKS["stocks"].uuid.encode() in database
+    output = "".join(gateway.output).split("Press Ctrl+C to stop.", 1)[1]  # after the start-up URLs
+    for hook in HOOKS.values():
+        assert hook.password.encode() not in database
+        assert hook.password not in output
+    assert b"deadbeef" * 4 not in database
+
+
+def test_start_up_prints_every_webhook_url(gateway):
+    printed = {url.split("/trading/webhook/")[1] for url in gateway.webhook_urls}
+    assert printed == {f"{hook.uuid}/{hook.password}" for hook in HOOKS.values()}
