@@ -26,7 +26,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
 
     app.register_blueprint(webhook_api.bp)
 
-    connection = db.connect(str(gateway.database), gateway.sqlite_synchronous)
+    connection = db.open_database(gateway)
     try:
         sync_config_webhooks(connection, gateway.webhooks)
     finally:

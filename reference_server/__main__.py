@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from reference_server.config import ASSET_CLASSES, SOURCE_LIMITS, ConfigError, GatewayConfig, load_config
-from reference_server.db import connect, init_db
+from reference_server.db import open_database
 from reference_server.signal_log import read_entries
-from reference_server.webhook_store import Webhook, create_webhook, list_webhooks, rotate_password
+from reference_server.webhook_store import (
+    Webhook,
+    create_webhook,
+    list_webhooks,
+    rotate_password,
+    sync_config_webhooks,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,9 +79,15 @@ def _describe(webhook: Webhook) -> str:
     return f"{webhook.uuid} {webhook.asset_class:8} tickers={tickers} limit_to={limit} {webhook.origin}"
 
 
+def _open_store(config: GatewayConfig) -> sqlite3.Connection:
+    """The database with the config's webhooks in it, as the server would have them."""
+    connection = open_database(config)
+    sync_config_webhooks(connection, config.webhooks)
+    return connection
+
+
 def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
-    init_db(str(config.database))
-    connection = connect(str(config.database))
+    connection = _open_store(config)
     try:
         if args.action == "create":
             restrictions = {
@@ -101,8 +114,7 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
 
 
 def _log(config: GatewayConfig, args: argparse.Namespace) -> int:
-    init_db(str(config.database))
-    connection = connect(str(config.database))
+    connection = _open_store(config)
     try:
         for entry in read_entries(connection, args.webhook, args.limit):
             record = asdict(entry)

@@ -6,6 +6,8 @@ import sqlite3
 
 from flask import Flask, current_app, g
 
+from reference_server.config import GatewayConfig
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS webhooks (
     uuid TEXT PRIMARY KEY,
@@ -59,18 +61,15 @@ def close_db(_error: BaseException | None = None) -> None:
         connection.close()
 
 
-def init_db(path: str) -> None:
-    """Create the tables if they do not exist."""
-    connection = connect(path)
-    try:
-        connection.executescript(SCHEMA)
-    finally:
-        connection.close()
+def open_database(config: GatewayConfig) -> sqlite3.Connection:
+    """Connect to the configured database, creating its directory and tables if need be."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    connection = connect(str(config.database), config.sqlite_synchronous)
+    connection.executescript(SCHEMA)
+    return connection
 
 
 def init_app(app: Flask) -> None:
     """Create the database and close connections at the end of each request."""
-    config = app.config["GATEWAY"]
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    init_db(str(config.database))
+    open_database(app.config["GATEWAY"]).close()
     app.teardown_appcontext(close_db)

@@ -9,14 +9,14 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from reference_server.config import GatewayConfig
-from reference_server.db import connect
+from reference_server.db import open_database
 from reference_server.webhook_store import list_webhooks
 
 
 def webhook_urls(base_url: str, config: GatewayConfig) -> list[str]:
     """The URL of every stored webhook; a password is shown only where the config holds it."""
     passwords = {webhook.uuid: webhook.password for webhook in config.webhooks}
-    connection = connect(str(config.database))
+    connection = open_database(config)
     try:
         stored = list_webhooks(connection)
     finally:
