@@ -1,7 +1,11 @@
-"""Start the reference gateway as a separate process (gunicorn, real HTTP) and stop it again."""
+"""Start the reference gateway as a separate process (gunicorn, real HTTP) and stop it again.
+
+The kit never imports the gateway: it writes a config file and runs `python -m reference_server`.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -14,6 +18,68 @@ from pathlib import Path
 _LISTENING = re.compile(r"^Listening at (\S+)")
 _WEBHOOK = re.compile(r"^\s+webhook (\S+)")
 _READY = "Press Ctrl+C to stop."  # the gateway's last start-up line
+
+
+# Webhooks shared by many scenarios get limits no run reaches; the quota webhook keeps the spec's.
+LIFTED_RATE_LIMITS = "1000000/minute;10000000/hour"
+
+
+@dataclass(frozen=True)
+class ConfiguredWebhook:
+    """A webhook to declare in a gateway config: a name, its URL parts, and its TOML settings."""
+
+    name: str
+    uuid: str
+    password: str
+    settings: dict
+
+    @property
+    def path(self) -> str:
+        """The webhook URL's path."""
+        return f"/trading/webhook/{self.uuid}/{self.password}"
+
+
+def numbered_webhook(number: int, name: str, **settings) -> ConfiguredWebhook:
+    """A webhook with a uuid and password derived from `number` (readable in logs, unique per config)."""
+    return ConfiguredWebhook(name, f"00000000-0000-4000-8000-{number:012d}", f"{number:032x}", settings)
+
+
+# The embedded target: one webhook per role of conformance.target.ROLES, configured as described there.
+ROLE_WEBHOOKS = (
+    numbered_webhook(1, "stocks", asset_class="stocks", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(2, "options", asset_class="options", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(3, "futures", asset_class="futures", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(4, "crypto", asset_class="crypto", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(5, "tradingview", limit_to="tradingview", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(6, "trendspider", limit_to="trendspider", rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(
+        7,
+        "ip-list",
+        limit_to="ip",
+        ip_addresses=["203.0.113.7", "10.0.0.0/8"],
+        rate_limits=LIFTED_RATE_LIMITS,
+    ),
+    numbered_webhook(9, "ticker-list", allowed_tickers=["AAPL", "amd"], rate_limits=LIFTED_RATE_LIMITS),
+    numbered_webhook(
+        10, "futures-list", asset_class="futures", allowed_tickers=["MNQ"], rate_limits=LIFTED_RATE_LIMITS
+    ),
+    numbered_webhook(13, "quota"),  # the gateway's limits: the spec's unless a test sets others
+)
+
+
+def config_toml(webhooks: Sequence[ConfiguredWebhook], data_dir: Path, gateway: dict) -> str:
+    """A gateway config file: the [gateway] settings given, and the webhooks."""
+    lines = ["[gateway]", f"data_dir = {json.dumps(str(data_dir))}"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in gateway.items()]
+    for webhook in webhooks:
+        lines += [
+            "",
+            "[[webhooks]]",
+            f"uuid = {json.dumps(webhook.uuid)}",
+            f"password = {json.dumps(webhook.password)}",
+        ]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in webhook.settings.items()]
+    return "\n".join(lines) + "\n"
 
 
 class GatewayStartError(RuntimeError):

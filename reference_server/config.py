@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from limits import parse_many
 ASSET_CLASSES = ("stocks", "options", "futures", "crypto")
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
 BODY_LIMIT_BYTES = 64 * 1024  # DECISIONS D-010
+SPEC_RATE_LIMITS = "60/minute;500/hour"  # per webhook URL (DECISIONS D-026)
 
 # The embedded default's one demo webhook (the uuid and password of the spec's own example config).
 DEMO_WEBHOOK = {
@@ -36,6 +37,7 @@ class WebhookConfig:
     allowed_tickers: tuple[str, ...] | None = None
     limit_to: str | None = None
     ip_addresses: tuple[str, ...] = ()
+    rate_limits: str | None = None  # None: the gateway's
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class GatewayConfig:
     webhooks: tuple[WebhookConfig, ...] = (WebhookConfig(**DEMO_WEBHOOK),)
     trusted_proxies: tuple[str, ...] = ()
     rate_limit_storage: str = "memory://"
-    rate_limits: str = "60/minute;500/hour"
+    rate_limits: str = SPEC_RATE_LIMITS
     sqlite_synchronous: str = "FULL"
     control_token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -66,9 +68,17 @@ def _network_list(values: list[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _rate_limits(value: object, where: str) -> str:
+    try:
+        parse_many(value)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: {value!r} is not a rate limit such as '60/minute;500/hour'") from None
+    return value
+
+
 def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
     where = f"webhooks[{index}]"
-    unknown = set(entry) - {"uuid", "password", "asset_class", "allowed_tickers", "limit_to", "ip_addresses"}
+    unknown = set(entry) - {f.name for f in fields(WebhookConfig)}
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
     for key in ("uuid", "password"):
@@ -88,17 +98,10 @@ def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
         allowed_tickers=None if tickers is None else tuple(ticker.strip().upper() for ticker in tickers),
         limit_to=entry.get("limit_to"),
         ip_addresses=_network_list(entry.get("ip_addresses", []), f"{where}.ip_addresses"),
+        rate_limits=_rate_limits(entry["rate_limits"], f"{where}.rate_limits")
+        if "rate_limits" in entry
+        else None,
     )
-
-
-def _rate_limits(value: str) -> str:
-    try:
-        parse_many(value)
-    except ValueError:
-        raise ConfigError(
-            f"gateway.rate_limits: {value!r} is not a rate limit such as '60/minute;500/hour'"
-        ) from None
-    return value
 
 
 def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
@@ -115,7 +118,7 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
         webhooks=webhooks,
         trusted_proxies=_network_list(gateway.get("trusted_proxies", []), "gateway.trusted_proxies"),
         rate_limit_storage=gateway.get("rate_limit_storage", "memory://"),
-        rate_limits=_rate_limits(gateway.get("rate_limits", "60/minute;500/hour")),
+        rate_limits=_rate_limits(gateway.get("rate_limits", SPEC_RATE_LIMITS), "gateway.rate_limits"),
         sqlite_synchronous=synchronous,
         control_token=gateway.get("control_token"),
     )

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS webhooks (
     allowed_tickers TEXT,
     limit_to TEXT,
     ip_addresses TEXT NOT NULL DEFAULT '[]',
+    rate_limits TEXT,
     origin TEXT NOT NULL CHECK (origin IN ('config', 'cli')),
     created_at TEXT NOT NULL
 );

@@ -44,7 +44,7 @@ def _check_access(webhook: Webhook, password: str, entry: LogEntry) -> Response 
     code = source_error(webhook.limit_to, webhook.ip_addresses, entry.source_address)
     if code is not None:
         return _reject(entry, code)
-    retry_after = hit_webhook_limits(webhook.uuid)
+    retry_after = hit_webhook_limits(webhook.uuid, webhook.rate_limits)
     if retry_after is not None:
         return _reject(entry, "too-many-requests", headers={"Retry-After": str(retry_after)})
     return None

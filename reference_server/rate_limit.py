@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import time
+from functools import cache
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 
 
 def init_app(app: Flask) -> None:
@@ -28,13 +29,20 @@ def init_app(app: Flask) -> None:
         default_limits=[],
     )
     app.extensions["webhook_limiter"] = limiter
-    app.extensions["webhook_limits"] = parse_many(gateway.rate_limits)
 
 
-def hit_webhook_limits(webhook_uuid: str) -> int | None:
-    """Count one request to the webhook URL; None when allowed, else seconds until one would be."""
+@cache
+def _parsed(limits: str) -> list[RateLimitItem]:
+    return parse_many(limits)
+
+
+def hit_webhook_limits(webhook_uuid: str, limits: str | None) -> int | None:
+    """Count one request to the webhook URL; None when allowed, else seconds until one would be.
+
+    `limits` is the webhook's own setting, or None for the gateway's.
+    """
     strategy = current_app.extensions["webhook_limiter"].limiter
-    for limit in current_app.extensions["webhook_limits"]:
+    for limit in _parsed(limits or current_app.config["GATEWAY"].rate_limits):
         if not strategy.hit(limit, "webhook", webhook_uuid):
             reset_at, _remaining = strategy.get_window_stats(limit, "webhook", webhook_uuid)
             return max(1, math.ceil(reset_at - time.time()))

@@ -23,6 +23,7 @@ class Webhook:
     allowed_tickers: frozenset[str] | None
     limit_to: str | None
     ip_addresses: tuple[str, ...]
+    rate_limits: str | None
     origin: str
     password_salt: bytes
     password_hash: bytes
@@ -53,6 +54,7 @@ def _row(webhook: WebhookConfig, origin: str) -> dict:
         "allowed_tickers": None if tickers is None else json.dumps(sorted(tickers)),
         "limit_to": webhook.limit_to,
         "ip_addresses": json.dumps(list(webhook.ip_addresses)),
+        "rate_limits": webhook.rate_limits,
         "origin": origin,
         "created_at": datetime.now(UTC).isoformat(),
     }
@@ -110,6 +112,7 @@ def _webhook(row: sqlite3.Row) -> Webhook:
         allowed_tickers=None if tickers is None else frozenset(json.loads(tickers)),
         limit_to=row["limit_to"],
         ip_addresses=tuple(json.loads(row["ip_addresses"])),
+        rate_limits=row["rate_limits"],
         origin=row["origin"],
         password_salt=row["password_salt"],
         password_hash=row["password_hash"],

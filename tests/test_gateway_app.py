@@ -8,7 +8,7 @@ import pytest
 
 from reference_server import create_app, pipeline
 from reference_server.config import DEMO_WEBHOOK, ConfigError, GatewayConfig, parse_config
-from tests.gateways import HOOKS, config_toml
+from tests.gateways import HOOKS, write_config
 
 DEMO_PATH = f"/trading/webhook/{DEMO_WEBHOOK['uuid']}/{DEMO_WEBHOOK['password']}"
 
@@ -70,7 +70,7 @@ def test_config_errors_say_where(tmp_path, document, message):
 def _cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
     config = tmp_path / "gateway.toml"
     if not config.exists():
-        config.write_text(config_toml({}, tmp_path / "data"))
+        write_config(tmp_path)
     command = [sys.executable, "-m", "reference_server", *args, "--config", str(config)]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 

@@ -18,7 +18,9 @@ CASES = list(corpus_cases())
 
 def post(gateway, hook: str, body: bytes | str, password: str | None = None, **kwargs) -> requests.Response:
     """POST a body to one of the test webhooks."""
-    url = gateway.base_url + HOOKS[hook].path(password)
+    webhook = HOOKS[hook]
+    password = webhook.password if password is None else password
+    url = f"{gateway.base_url}/trading/webhook/{webhook.uuid}/{password}"
     return requests.post(url, data=body, timeout=10, **kwargs)
 
 
@@ -85,12 +87,12 @@ def test_the_body_is_json_whatever_the_content_type(gateway, content_type):
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_other_methods_are_post_required(gateway, method):
-    response = requests.request(method, gateway.base_url + HOOKS["stocks"].path(), timeout=10)
+    response = requests.request(method, gateway.base_url + HOOKS["stocks"].path, timeout=10)
     assert_error(response, "post-required", logged=False)
 
 
 def test_head_is_post_required_without_a_body(gateway):
-    response = requests.head(gateway.base_url + HOOKS["stocks"].path(), timeout=10)
+    response = requests.head(gateway.base_url + HOOKS["stocks"].path, timeout=10)
     assert response.status_code == 400 and response.headers["Content-Type"] == "application/json"
 
 
@@ -115,8 +117,7 @@ def test_wrong_password_is_invalid_password(gateway):
 
 
 def test_uuid_is_case_insensitive(gateway):
-    url = gateway.base_url + HOOKS["stocks"].path().upper().replace("/TRADING/WEBHOOK/", "/trading/webhook/")
-    url = url.rsplit("/", 1)[0] + "/" + HOOKS["stocks"].password
+    url = f"{gateway.base_url}/trading/webhook/{HOOKS['stocks'].uuid.upper()}/{HOOKS['stocks'].password}"
     assert_accepted(requests.post(url, data=b'{"ticker": "AMD", "action": "buy"}', timeout=10))
 
 
