@@ -1,0 +1,51 @@
+"""The trade planner: pure functions from a signal, settings, account, quote and clock to a Plan."""
+
+from reference_server.planner.model import (
+    AccountSnapshot,
+    BrokerCapabilities,
+    Instrument,
+    OpenOrder,
+    Order,
+    Plan,
+    Position,
+    Quote,
+    Sizing,
+    StopLoss,
+    SubscriptionSettings,
+    TakeProfit,
+    TradingWindow,
+)
+from reference_server.planner.options import (
+    instrument_from,
+    resolve_expiration,
+    scan_option_type,
+    select_contract,
+    select_from_signal,
+)
+from reference_server.planner.planner import plan_trade
+from reference_server.planner.reasons import REASONS
+from reference_server.planner.windows import windows_open
+
+__all__ = [
+    "REASONS",
+    "AccountSnapshot",
+    "BrokerCapabilities",
+    "Instrument",
+    "OpenOrder",
+    "Order",
+    "Plan",
+    "Position",
+    "Quote",
+    "Sizing",
+    "StopLoss",
+    "SubscriptionSettings",
+    "TakeProfit",
+    "TradingWindow",
+    "instrument_from",
+    "plan_trade",
+    "resolve_expiration",
+    "scan_option_type",
+    "select_contract",
+    "select_from_signal",
+    "windows_open",
+]
