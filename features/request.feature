@@ -1,0 +1,117 @@
+# Area: the request itself: the endpoint and its method, the webhook lookup, the Content-Type,
+# empty bodies and the body size limit.
+# Requirements: REQ-METHOD-01, REQ-METHOD-02, REQ-LOOKUP-01, REQ-BODY-01, REQ-BODY-02, REQ-BODY-03,
+# REQ-BODY-05, REQ-BODY-10, REQ-PAYLOAD-10, REQ-RESPONSE-01, REQ-RESPONSE-02, REQ-RESPONSE-08.
+Feature: Webhook requests
+  A signal is the JSON body of a POST to /trading/webhook/{uuid}/{password}. The body is read as
+  JSON whatever the Content-Type says (TradingView sends text/plain). Every other method is
+  post-required, an unknown uuid is not-found, and a body over 64 KiB is payload-too-large.
+
+  @REQ-METHOD-01 @REQ-PAYLOAD-10 @REQ-RESPONSE-01
+  Scenario: a ticker and an action POSTed to a known webhook are accepted
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+
+  @REQ-METHOD-02 @REQ-RESPONSE-02
+  Scenario Outline: a <method> request is post-required
+    When a <method> request is sent
+    Then the response is 400 "post-required"
+
+    Examples:
+      | method  |
+      | GET     |
+      | PUT     |
+      | PATCH   |
+      | DELETE  |
+      | OPTIONS |
+
+  @REQ-LOOKUP-01 @REQ-RESPONSE-02
+  Scenario: a signal to an unknown webhook is not-found
+    When a signal is sent to an unknown webhook
+    Then the response is 404 "not-found"
+
+  @REQ-BODY-01
+  Scenario Outline: a signal sent as <type> is read as JSON
+    Given the content type is "<type>"
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+
+    Examples:
+      | type                              |
+      | application/json                  |
+      | application/json; charset=utf-8   |
+      | application/json; charset=UTF-8   |
+      | text/json                         |
+      | text/plain                        |
+      | text/plain; charset=utf-8         |
+      | application/x-www-form-urlencoded |
+      | application/octet-stream          |
+      | application/xml                   |
+
+  @REQ-BODY-01
+  Scenario: a signal without a content type is read as JSON
+    Given no content type
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+
+  @REQ-BODY-01 @REQ-BODY-03
+  Scenario: a text/plain alert that is not JSON is malformed-json
+    Given the content type is "text/plain"
+    When the signal is sent:
+      """
+      AMD crossed above the 20 EMA: buy
+      """
+    Then the response is 400 "malformed-json"
+
+  @REQ-BODY-02
+  Scenario: an empty body is empty-json
+    When an empty body is sent
+    Then the response is 400 "empty-json"
+
+  @REQ-BODY-02 @REQ-BODY-05
+  Scenario Outline: a body of <what> is empty-json
+    When the bytes <hex> are sent
+    Then the response is 400 "empty-json"
+
+    Examples:
+      | what                              | hex        |
+      | one space                         | 20         |
+      | JSON white space                  | 200d0a0920 |
+      | a byte order mark alone           | efbbbf     |
+      | a byte order mark and white space | efbbbf0a20 |
+
+  @REQ-BODY-02
+  Scenario: an empty body sent as text/plain is empty-json
+    Given the content type is "text/plain"
+    When an empty body is sent
+    Then the response is 400 "empty-json"
+
+  @REQ-BODY-10
+  Scenario Outline: a signal padded to <n> bytes is accepted
+    When a body of <n> bytes is sent
+    Then the signal is accepted
+
+    Examples:
+      | n     |
+      | 1024  |
+      | 65535 |
+      | 65536 |
+
+  @REQ-BODY-10 @REQ-RESPONSE-08
+  Scenario Outline: a body of <n> bytes is payload-too-large
+    When a body of <n> bytes is sent
+    Then the response is 413 "payload-too-large"
+
+    Examples:
+      | n       |
+      | 65537   |
+      | 1048576 |
