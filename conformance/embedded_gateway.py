@@ -20,6 +20,7 @@ _WEBHOOK = re.compile(r"^\s+webhook (\S+)")
 _READY = "Press Ctrl+C to stop."  # the gateway's last start-up line
 
 
+QUOTA_WEBHOOKS = 8  # at least as many as features/ has @quota scenarios
 # Webhooks shared by many scenarios get limits no run reaches; the quota webhook keeps the spec's.
 LIFTED_RATE_LIMITS = "1000000/minute;10000000/hour"
 
@@ -63,7 +64,8 @@ ROLE_WEBHOOKS = (
     numbered_webhook(
         10, "futures-list", asset_class="futures", allowed_tickers=["MNQ"], rate_limits=LIFTED_RATE_LIMITS
     ),
-    numbered_webhook(13, "quota"),  # the gateway's limits: the spec's unless a test sets others
+    # One quota webhook per quota scenario, with the gateway's limits (the spec's unless a test sets others).
+    *(numbered_webhook(number, "quota") for number in range(100, 100 + QUOTA_WEBHOOKS)),
 )
 
 

@@ -3,56 +3,35 @@
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
-from urllib.parse import urljoin
-from uuid import UUID
 
 import pytest
 import schemathesis
-import yaml
 from hypothesis import HealthCheck, given, settings
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from schemathesis.core.result import Err
 
 from tests.sources import main_document
 from webhook_spec.catalogue import error_codes
-from webhook_spec.paths import schema_file
-from webhook_spec.signal_schema import format_checker, signal_schema, signal_validator
+from webhook_spec.openapi import (
+    BASE_URI,
+    OPENAPI_FILE,
+    SIGNAL_REF,
+    WEBHOOK_PATH,
+    deref,
+    escape_pointer,
+    openapi_document,
+    openapi_registry,
+    validator_at,
+)
+from webhook_spec.signal_schema import signal_schema, signal_validator
 
-OPENAPI = schema_file("openapi.yaml")
-BASE_URI = OPENAPI.resolve().as_uri()
-SIGNAL_REF = "./signal.schema.json"
-PATH = "/trading/webhook/{uuid}/{password}"
+OPENAPI = OPENAPI_FILE
+PATH = WEBHOOK_PATH
 BODY_MEDIA_TYPES = {"application/json", "text/plain", "text/json"}
 OTHER_METHODS = ("get", "put", "patch", "delete", "options", "trace", "head")
-
-
-@cache
-def spec() -> dict[str, Any]:
-    """The parsed schema/openapi.yaml."""
-    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
-
-
-def _escape(segment: str) -> str:
-    return segment.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape(segment: str) -> str:
-    return segment.replace("~1", "/").replace("~0", "~")
-
-
-def deref(node: Any) -> Any:
-    """Follow `node`'s chain of local `$ref`s (`#/...`) in the OpenAPI document."""
-    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
-        target: Any = spec()
-        for segment in node["$ref"][2:].split("/"):
-            target = target[_unescape(segment)]
-        node = target
-    return node
+spec = openapi_document
+_escape = escape_pointer
 
 
 def post() -> dict[str, Any]:
@@ -75,30 +54,7 @@ def catalogue_codes(status: int) -> list[str]:
     return [code for code, entry in error_codes().items() if entry.status == status]
 
 
-@cache
-def registry() -> Registry:
-    """The OpenAPI document at its own URI, and the signal schema where its relative `$ref` points."""
-    signal = Resource.from_contents(signal_schema())
-    return Registry().with_resources(
-        [
-            (BASE_URI, Resource(contents=spec(), specification=DRAFT202012)),
-            (urljoin(BASE_URI, SIGNAL_REF), signal),
-            (signal.id(), signal),
-        ]
-    )
-
-
-def _is_uuid(value: object) -> bool:
-    return not isinstance(value, str) or str(UUID(value)) == value.lower()
-
-
-def validator_at(pointer: str) -> Draft202012Validator:
-    """A validator for the schema at `pointer` in the OpenAPI document (formats asserted)."""
-    checker = format_checker()
-    checker.checks("uuid", raises=ValueError)(_is_uuid)
-    return Draft202012Validator(
-        {"$ref": f"{BASE_URI}#{pointer}"}, registry=registry(), format_checker=checker
-    )
+registry = openapi_registry
 
 
 def examples(node: Any, pointer: str = "") -> Iterator[tuple[str, Any, str]]:

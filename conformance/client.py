@@ -1,0 +1,114 @@
+"""HTTP requests to the target, each kept as an exchange for the reports (passwords redacted)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+REDACTED = "<password>"
+
+
+@dataclass
+class Exchange:
+    """One request sent and the response received."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: bytes
+    status: int
+    response_headers: dict[str, str]
+    response_body: bytes
+    elapsed: float = 0.0
+
+    def json(self) -> Any:
+        """The response body parsed as JSON (ValueError when it is not)."""
+        return requests.models.complexjson.loads(self.response_body)
+
+    def report(self) -> dict[str, Any]:
+        """The exchange as JSON-ready data for the reports."""
+        return {
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": self.request_headers,
+                "body": _text(self.request_body),
+            },
+            "response": {
+                "status": self.status,
+                "headers": self.response_headers,
+                "body": _text(self.response_body),
+                "seconds": round(self.elapsed, 4),
+            },
+        }
+
+
+def _text(body: bytes) -> str | dict[str, str]:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(body).decode("ascii")}
+
+
+class _SourceAddressAdapter(HTTPAdapter):
+    """Connects from a chosen local address (to reach the target as a peer it does not trust)."""
+
+    def __init__(self, source_address: str) -> None:
+        self.source_address = source_address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        """Bind every connection to the source address."""
+        super().init_poolmanager(*args, source_address=(self.source_address, 0), **kwargs)
+
+
+class TargetClient:
+    """Sends requests to the target and remembers every exchange, in order."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.exchanges: list[Exchange] = []
+
+    def connect_from(self, source_address: str) -> None:
+        """Send the following requests from `source_address`."""
+        adapter = _SourceAddressAdapter(source_address)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def send(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> Exchange:
+        """Send one request; the password segment of a webhook path never reaches a report."""
+        request = requests.Request(method, self.base_url + path, data=body or None, headers=headers or {})
+        prepared = self.session.prepare_request(request)
+        response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
+        exchange = Exchange(
+            method=method,
+            url=_redact(self.base_url + path),
+            request_headers=dict(prepared.headers),
+            request_body=body,
+            status=response.status_code,
+            response_headers=dict(response.headers),
+            response_body=response.content,
+            elapsed=response.elapsed.total_seconds(),
+        )
+        self.exchanges.append(exchange)
+        return exchange
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.session.close()
+
+
+def _redact(url: str) -> str:
+    head, marker, rest = url.partition("/trading/webhook/")
+    if not marker or "/" not in rest:
+        return url
+    uuid, _, _password = rest.partition("/")
+    return f"{head}{marker}{uuid}/{REDACTED}"

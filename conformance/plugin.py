@@ -1,0 +1,146 @@
+"""The kit's pytest plugin: tags to markers, capabilities, selection, expected failures, results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from conformance.results import (
+    EXPECTED_FAILURE,
+    FAILED,
+    NOT_APPLICABLE,
+    PASSED,
+    UNEXPECTED_PASS,
+    ScenarioResult,
+)
+from conformance.steps.fixtures import CLIENT_KEY, TARGET_KEY
+from conformance.target import CAPABILITIES, Target
+
+REQUIREMENT_PREFIX = "REQ-"
+MAX_REPORTED_EXCHANGES = 5
+
+
+class KitPlugin:
+    """Configures one kit run and collects its results."""
+
+    def __init__(
+        self,
+        target: Target,
+        requirements: frozenset[str] = frozenset(),
+        tags: frozenset[str] = frozenset(),
+        expected_failures: frozenset[str] = frozenset(),
+    ) -> None:
+        self.target = target
+        self.selected_requirements = requirements
+        self.selected_tags = tags
+        self.expected_failures = expected_failures
+        self.results: list[ScenarioResult] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Hand the target to the fixtures and declare the kit's markers."""
+        config.stash[TARGET_KEY] = self.target
+        config.addinivalue_line("markers", "requirement(id): the requirement a scenario checks")
+        config.addinivalue_line("markers", "needs(capability): a capability the target must offer")
+        config.addinivalue_line("markers", "tag(name): a Gherkin tag of the scenario")
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_apply_tag(self, tag: str, function) -> bool:
+        """Gherkin tags become requirement, capability or plain tag markers (no unknown-marker noise)."""
+        if tag.startswith(REQUIREMENT_PREFIX):
+            pytest.mark.requirement(tag)(function)
+        elif tag in CAPABILITIES:
+            pytest.mark.needs(tag)(function)
+        pytest.mark.tag(tag)(function)
+        return True
+
+    def _selected(self, item: pytest.Item) -> bool:
+        tags = {mark.args[0] for mark in item.iter_markers("tag")}
+        if self.selected_tags and not tags & self.selected_tags:
+            return False
+        return not self.selected_requirements or bool(set(requirement_ids(item)) & self.selected_requirements)
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Keep the selected scenarios; mark the listed expected failures (strict: a pass fails the run)."""
+        kept = [item for item in items if self._selected(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+        for item in kept:
+            if {scenario_name(item), display_name(item)} & self.expected_failures:
+                item.add_marker(pytest.mark.xfail(reason="listed in the expected-failures file", strict=True))
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A scenario that needs a capability the target lacks is not applicable."""
+        for mark in item.iter_markers("needs"):
+            if mark.args[0] not in self.target.capabilities:
+                pytest.skip(f"not applicable: the target lacks {mark.args[0]} ({CAPABILITIES[mark.args[0]]})")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Record each scenario's outcome once, with the requests it sent."""
+        report = yield
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.results.append(_result(item, report))
+        for requirement in requirement_ids(item):
+            if report.when == "setup":
+                item.user_properties.append(("requirement", requirement))
+        return report
+
+
+def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
+    """The requirement ids a test item checks."""
+    return tuple(dict.fromkeys(mark.args[0] for mark in item.iter_markers("requirement")))
+
+
+def _scenario(item: pytest.Item):
+    return scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+
+
+def scenario_name(item: pytest.Item) -> str:
+    """`Feature: Scenario`, as the expected-failures file lists it (the test name for other tests)."""
+    scenario = _scenario(item)
+    return item.name if scenario is None else f"{scenario.feature.name}: {scenario.name}"
+
+
+def display_name(item: pytest.Item) -> str:
+    """The scenario name, with the Examples row of an outline."""
+    callspec = getattr(item, "callspec", None)
+    return scenario_name(item) + (f" [{callspec.id}]" if callspec is not None else "")
+
+
+def _outcome(report: pytest.TestReport) -> tuple[str, str]:
+    if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):  # pytest's strict xpass
+        return UNEXPECTED_PASS, "listed in the expected-failures file, but passed: remove it from the list"
+    if hasattr(report, "wasxfail"):
+        return (EXPECTED_FAILURE, report.wasxfail) if report.skipped else (UNEXPECTED_PASS, report.wasxfail)
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return NOT_APPLICABLE, reason.removeprefix("Skipped: ")
+    if report.failed:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        return FAILED, crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
+    return PASSED, ""
+
+
+def _failure_exchanges(outcome: str, client) -> list[dict]:
+    """The last requests of a failed scenario (a property check's last one is its shrunk example)."""
+    if client is None or outcome not in (FAILED, UNEXPECTED_PASS):
+        return []
+    return [exchange.report() for exchange in client.exchanges[-MAX_REPORTED_EXCHANGES:]]
+
+
+def _result(item: pytest.Item, report: pytest.TestReport) -> ScenarioResult:
+    outcome, reason = _outcome(report)
+    client = item.stash.get(CLIENT_KEY, None)
+    scenario = _scenario(item)
+    return ScenarioResult(
+        nodeid=item.nodeid,
+        feature=Path(scenario.feature.filename).name if scenario else Path(str(item.path)).name,
+        name=display_name(item),
+        requirements=requirement_ids(item),
+        outcome=outcome,
+        reason=reason,
+        duration=report.duration,
+        exchanges=_failure_exchanges(outcome, client),
+    )

@@ -1,0 +1,94 @@
+"""Property-based checks: signals generated from schema/openapi.yaml by schemathesis, sent to the target."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.generation.modes import GenerationMode
+
+from conformance.client import Exchange
+from conformance.contract import response_problems
+from webhook_spec.catalogue import error_codes
+from webhook_spec.openapi import OPENAPI_FILE, WEBHOOK_PATH
+
+PROPERTY_CASES_KEY = pytest.StashKey[int]()
+ACCEPTED_TICKER = "AMD"  # a stock every gateway's ticker database has: generated tickers are random text
+
+
+@cache
+def _operation():
+    return schemathesis.openapi.from_path(OPENAPI_FILE)[WEBHOOK_PATH]["POST"]
+
+
+def _signals(mode: GenerationMode, webhook):
+    path = {"uuid": webhook.uuid, "password": webhook.password}
+    return _operation().as_strategy(generation_mode=mode, path_parameters=path, media_type="application/json")
+
+
+def _settings(pytestconfig) -> settings:
+    return settings(
+        max_examples=pytestconfig.stash[PROPERTY_CASES_KEY],
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def _serialized(case) -> tuple[bytes, dict[str, str]]:
+    """The body and headers schemathesis would send for `case` (raw bytes for negative bodies)."""
+    kwargs = case.as_transport_kwargs(base_url="http://unused")
+    headers = {key: str(value) for key, value in kwargs.get("headers", {}).items()}
+    if "json" in kwargs:
+        return json.dumps(kwargs["json"]).encode(), headers | {"Content-Type": "application/json"}
+    data = kwargs.get("data") or b""
+    return (data.encode() if isinstance(data, str) else data), headers
+
+
+def _send(client, webhook, case) -> Exchange:
+    body, headers = _serialized(case)
+    exchange = client.send("POST", webhook.path, body, headers)
+    problems = response_problems(exchange)
+    assert not problems, f"the response breaks schema/openapi.yaml: {'; '.join(problems)}"
+    assert exchange.status != 429, (
+        "rate-limited: lift the limits of the webhooks the kit shares, or give it more"
+    )
+    return exchange
+
+
+@pytest.mark.requirement("REQ-RESPONSE-02")
+@pytest.mark.requirement("REQ-RESPONSE-08")
+def test_generated_invalid_signals_are_rejected_with_a_catalogued_code(pytestconfig, client, webhook):
+    """Bodies that break the signal schema get 400 and a 400 code of the catalogue; never a 5xx."""
+    codes = {code for code, entry in error_codes().items() if entry.status == 400}
+
+    @_settings(pytestconfig)
+    @given(case=_signals(GenerationMode.NEGATIVE, webhook))
+    def check(case) -> None:
+        exchange = _send(client, webhook, case)
+        code = exchange.json().get("messageCode")
+        assert exchange.status == 400 and code in codes, (
+            f"got {exchange.status} {code!r} for an invalid signal"
+        )
+
+    check()
+
+
+@pytest.mark.requirement("REQ-RESPONSE-01")
+@pytest.mark.requirement("REQ-RESPONSE-08")
+def test_generated_valid_signals_for_an_existing_ticker_are_accepted(pytestconfig, client, webhook):
+    """Bodies that satisfy the signal schema, with a ticker the gateway knows, get a 200; never a 5xx."""
+
+    @_settings(pytestconfig)
+    @given(case=_signals(GenerationMode.POSITIVE, webhook))
+    def check(case) -> None:
+        case.body = {**case.body, "ticker": ACCEPTED_TICKER}
+        exchange = _send(client, webhook, case)
+        assert exchange.status == 200, (
+            f"got {exchange.status} {exchange.response_body[:200]!r} for a valid signal"
+        )
+
+    check()

@@ -1,0 +1,1 @@
+"""Report writers: console summary, JSON and a self-contained HTML page (JUnit comes from pytest)."""

@@ -1,0 +1,168 @@
+"""One kit run: find or start the target, run the pytest session, write the reports, decide the exit code."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+import requests
+
+from conformance.embedded_gateway import ROLE_WEBHOOKS, config_toml, running_gateway
+from conformance.plugin import KitPlugin
+from conformance.properties import PROPERTY_CASES_KEY
+from conformance.reports.console import console_summary
+from conformance.reports.files import write_html, write_json
+from conformance.reports.summary import report_data
+from conformance.results import by_requirement, exit_code
+from conformance.target import Target, TargetError, Webhook, build_target, load_profile
+from webhook_spec.requirements import requirements
+
+KIT_DIR = Path(__file__).resolve().parent
+STEP_PLUGINS = (
+    "conformance.steps.fixtures",
+    "conformance.steps.given",
+    "conformance.steps.when",
+    "conformance.steps.then",
+)
+USAGE_ERROR = 2
+UNTRUSTED_LOOPBACK = "127.0.0.2"  # the embedded gateway trusts 127.0.0.1 only
+
+
+@dataclass
+class RunOptions:
+    """Everything the command line says about one run."""
+
+    target_url: str | None = None
+    webhook: str | None = None
+    profile: Path | None = None
+    control_url: str | None = None
+    control_token: str | None = None
+    expected_failures: Path | None = None
+    requirements: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    junit: Path | None = None
+    json: Path | None = None
+    html: Path | None = None
+    property_cases: int = 100
+    properties: bool = True
+    slow: bool = False
+    verbose: bool = False
+    pytest_args: list[str] = field(default_factory=list)
+
+
+class UsageError(Exception):
+    """The run cannot start; the message is one line for the user."""
+
+
+def _by_role(configured) -> dict[str, tuple[Webhook, ...]]:
+    roles: dict[str, tuple[Webhook, ...]] = {}
+    for hook in configured:
+        roles[hook.name] = (*roles.get(hook.name, ()), Webhook(hook.uuid, hook.password))
+    return roles
+
+
+@contextmanager
+def embedded_target() -> Iterator[Target]:
+    """The reference gateway on a free loopback port, with the kit as its trusted proxy."""
+    with tempfile.TemporaryDirectory(prefix="conformance-") as directory:
+        config = Path(directory) / "gateway.toml"
+        gateway = {"trusted_proxies": ["127.0.0.1"]}
+        config.write_text(config_toml(ROLE_WEBHOOKS, Path(directory) / "data", gateway))
+        with running_gateway(["--config", str(config)], cwd=Path(directory)) as running:
+            yield Target(
+                base_url=running.base_url,
+                webhooks=_by_role(ROLE_WEBHOOKS),
+                capabilities=frozenset({"forwarded-for", "quota", "untrusted-peer"}),
+                untrusted_source_address=UNTRUSTED_LOOPBACK,
+                description="the embedded reference gateway",
+            )
+
+
+@contextmanager
+def _target(options: RunOptions) -> Iterator[Target]:
+    if options.target_url is None and options.profile is None:
+        with embedded_target() as target:
+            yield target
+        return
+    profile = load_profile(options.profile) if options.profile else {}
+    yield build_target(
+        options.target_url, options.webhook, profile, options.control_url, options.control_token
+    )
+
+
+def _check_reachable(target: Target) -> None:
+    try:
+        requests.post(target.base_url + target.webhook("stocks").path, data=b"", timeout=10)
+    except requests.RequestException as error:
+        raise UsageError(f"cannot reach the target at {target.base_url}: {type(error).__name__}") from None
+
+
+def _expected_failures(path: Path | None) -> frozenset[str]:
+    if path is None:
+        return frozenset()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise UsageError(f"expected-failures file: {error}") from None
+    return frozenset(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+def _pytest_args(options: RunOptions) -> list[str]:
+    args = ["-c", str(KIT_DIR / "kit.ini"), "--rootdir", str(KIT_DIR), str(KIT_DIR / "scenarios.py")]
+    if options.properties:
+        args.append(str(KIT_DIR / "properties.py"))
+    for plugin in STEP_PLUGINS:
+        args += ["-p", plugin]
+    args += ["-v"] if options.verbose else ["-q", "--no-header", "-rN"]
+    if options.junit:
+        args += ["--junitxml", str(options.junit), "-o", "junit_family=xunit2"]
+    return args + options.pytest_args
+
+
+def _session(target: Target, options: RunOptions) -> tuple[KitPlugin, int]:
+    plugin = KitPlugin(
+        target, options.requirements, options.tags, _expected_failures(options.expected_failures)
+    )
+
+    class _PropertyCases:
+        @staticmethod
+        def pytest_configure(config: pytest.Config) -> None:
+            config.stash[PROPERTY_CASES_KEY] = options.property_cases
+
+    status = pytest.main(_pytest_args(options), plugins=[plugin, _PropertyCases()])
+    return plugin, int(status)
+
+
+def _with_options(target: Target, options: RunOptions) -> Target:
+    return replace(target, capabilities=target.capabilities | {"slow"}) if options.slow else target
+
+
+def run(options: RunOptions) -> int:
+    """Run the kit once: 0 when every applicable MUST requirement passed, 1 when one failed, 2 for usage."""
+    try:
+        with _target(options) as found:
+            target = _with_options(found, options)
+            _check_reachable(target)
+            plugin, status = _session(target, options)
+    except (TargetError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        return USAGE_ERROR
+    requirement_results = by_requirement(plugin.results, requirements())
+    code = exit_code(requirement_results, plugin.results)
+    data = report_data(
+        {"url": target.base_url, "description": target.description}, requirement_results, plugin.results, code
+    )
+    summary = console_summary(data)
+    print(summary)
+    if options.json:
+        write_json(options.json, data)
+    if options.html:
+        write_html(options.html, data, summary.splitlines()[-1])
+    return code

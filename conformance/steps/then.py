@@ -1,0 +1,95 @@
+"""Then steps: statuses, codes, accepted payloads; every response is also checked against the OpenAPI."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from pytest_bdd import parsers, then
+
+from conformance.client import Exchange, TargetClient
+from conformance.contract import response_problems
+from webhook_spec.catalogue import error_codes
+
+
+def _last(client: TargetClient) -> Exchange:
+    assert client.exchanges, "no request was sent"
+    exchange = client.exchanges[-1]
+    problems = response_problems(exchange)
+    assert not problems, f"the response breaks schema/openapi.yaml: {'; '.join(problems)}"
+    return exchange
+
+
+def _accepted_body(client: TargetClient) -> dict:
+    exchange = _last(client)
+    assert exchange.status == 200, f"expected 200, got {exchange.status}: {exchange.response_body[:300]!r}"
+    return exchange.json()
+
+
+@then(parsers.parse('the response is {status:d} "{code}"'))
+def the_response_is(client, status: int, code: str) -> None:
+    """The last response has this status and messageCode."""
+    entry = error_codes().get(code)
+    assert entry is not None and entry.status == status, (
+        f"the scenario names {status} {code!r}: not in the catalogue"
+    )
+    exchange = _last(client)
+    got = exchange.json().get("messageCode") if exchange.method != "HEAD" else None
+    assert (exchange.status, got) == (status, code), (
+        f"expected {status} {code!r}, got {exchange.status} {got!r}"
+    )
+
+
+@then("the signal is accepted")
+def the_signal_is_accepted(client) -> None:
+    """The last response is a 200 in the documented shape."""
+    assert _accepted_body(client)["success"] is True
+
+
+@then("the accepted payload is:")
+def the_accepted_payload_is(client, docstring: str) -> None:
+    """The normalized payload echoed in the 200 is exactly this JSON."""
+    assert _accepted_body(client)["payload"] == json.loads(docstring)
+
+
+@then(parsers.parse('the accepted payload has no "{field}"'))
+def the_accepted_payload_has_no(client, field: str) -> None:
+    """The normalized payload lacks this field."""
+    assert field not in _accepted_body(client)["payload"]
+
+
+@then("every response was accepted")
+def every_response_was_accepted(burst: list) -> None:
+    """Every request of the latest burst (`When <n> signals are sent`) got a conforming 200."""
+    statuses = [exchange.status for exchange in burst]
+    assert statuses and all(status == 200 for status in statuses), f"statuses: {statuses}"
+    for exchange in burst:
+        assert not response_problems(exchange)
+
+
+@then("the response has a Retry-After header")
+def the_response_has_retry_after(client) -> None:
+    """The last response says, in whole seconds, when to retry."""
+    value = _last(client).response_headers.get("Retry-After", "")
+    assert value.isdigit() and int(value) >= 0, f"Retry-After is {value!r}"
+
+
+@then("the response has a logId")
+def the_response_has_a_log_id(client) -> None:
+    """The last response names its signal-log entry."""
+    log_id = _last(client).json().get("logId")
+    assert isinstance(log_id, str) and log_id, "the response has no logId"
+
+
+@then(parsers.parse("the response came within {seconds:d} seconds"))
+def the_response_came_within(client, seconds: int) -> None:
+    """The last response arrived in time (TradingView gives up after 3 seconds)."""
+    elapsed = _last(client).elapsed
+    assert elapsed <= seconds, f"the response took {elapsed:.2f} seconds"
+
+
+@then("the target is served on port 443 or 80")
+def the_target_is_served_on_a_standard_port(target) -> None:
+    """TradingView sends webhooks to ports 443 and 80 only."""
+    parts = urlsplit(target.base_url)
+    assert (parts.port or {"https": 443, "http": 80}[parts.scheme]) in (80, 443), f"port {parts.port}"
