@@ -21,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
         "--webhook", help="a stocks webhook that accepts any ticker: UUID/PASSWORD or its full URL"
     )
     target.add_argument("--profile", type=Path, help="target profile (TOML): webhooks by role, capabilities")
-    target.add_argument("--control-url", help="base URL of the target's test-control API")
+    target.add_argument(
+        "--control-url", help="the test-control API base URL, e.g. https://gw.example/control"
+    )
     target.add_argument("--control-token", help="bearer token of the test-control API")
     selection = runner.add_argument_group("selection")
     selection.add_argument(

@@ -72,9 +72,11 @@ class KitPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """A scenario that needs a capability the target lacks is not applicable."""
-        for mark in item.iter_markers("needs"):
-            if mark.args[0] not in self.target.capabilities:
-                pytest.skip(f"not applicable: the target lacks {mark.args[0]} ({CAPABILITIES[mark.args[0]]})")
+        needed = dict.fromkeys(mark.args[0] for mark in item.iter_markers("needs"))
+        missing = [name for name in needed if name not in self.target.capabilities]
+        if missing:
+            explained = "; ".join(f"{name} ({CAPABILITIES[name]})" for name in missing)
+            pytest.skip(f"not applicable: the target lacks {explained}")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -116,7 +118,7 @@ def _outcome(report: pytest.TestReport) -> tuple[str, str]:
         return (EXPECTED_FAILURE, report.wasxfail) if report.skipped else (UNEXPECTED_PASS, report.wasxfail)
     if report.skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return NOT_APPLICABLE, reason.removeprefix("Skipped: ")
+        return NOT_APPLICABLE, reason.removeprefix("Skipped: ").removeprefix("not applicable: ")
     if report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)
         return FAILED, crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -71,13 +72,16 @@ def embedded_target() -> Iterator[Target]:
     """The reference gateway on a free loopback port, with the kit as its trusted proxy."""
     with tempfile.TemporaryDirectory(prefix="conformance-") as directory:
         config = Path(directory) / "gateway.toml"
-        gateway = {"trusted_proxies": ["127.0.0.1"]}
+        token = secrets.token_hex(16)
+        gateway = {"trusted_proxies": ["127.0.0.1"], "control_token": token}
         config.write_text(config_toml(ROLE_WEBHOOKS, Path(directory) / "data", gateway))
         with running_gateway(["--config", str(config)], cwd=Path(directory)) as running:
             yield Target(
                 base_url=running.base_url,
                 webhooks=_by_role(ROLE_WEBHOOKS),
-                capabilities=frozenset({"forwarded-for", "quota", "untrusted-peer"}),
+                capabilities=frozenset({"forwarded-for", "quota", "untrusted-peer", "control-api"}),
+                control_url=f"{running.base_url}/control",
+                control_token=token,
                 untrusted_source_address=UNTRUSTED_LOOPBACK,
                 description="the embedded reference gateway",
             )

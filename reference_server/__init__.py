@@ -25,6 +25,10 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     from reference_server import webhook_api
 
     app.register_blueprint(webhook_api.bp)
+    if gateway.control_token:
+        from reference_server import control_api
+
+        app.register_blueprint(control_api.bp)
 
     connection = db.open_database(gateway)
     try:

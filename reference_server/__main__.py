@@ -6,7 +6,7 @@ import argparse
 import json
 import sqlite3
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 from reference_server.config import ASSET_CLASSES, SOURCE_LIMITS, ConfigError, GatewayConfig, load_config
@@ -97,7 +97,8 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
                 "limit_to": args.limit_to,
                 "ip_addresses": tuple(args.ip_addresses),
             }
-            uuid, password = create_webhook(connection, args.asset_class, **restrictions)
+            with connection:
+                uuid, password = create_webhook(connection, args.asset_class, **restrictions)
             print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
         elif args.action == "rotate":
             password = rotate_password(connection, args.uuid)
@@ -117,9 +118,7 @@ def _log(config: GatewayConfig, args: argparse.Namespace) -> int:
     connection = _open_store(config)
     try:
         for entry in read_entries(connection, args.webhook, args.limit):
-            record = asdict(entry)
-            record["body"] = None if entry.body is None else entry.body.decode("utf-8", "replace")
-            print(json.dumps(record))
+            print(json.dumps(entry.as_json()))
     finally:
         connection.close()
     return 0

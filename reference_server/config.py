@@ -59,7 +59,8 @@ class GatewayConfig:
         return self.data_dir / "gateway.sqlite3"
 
 
-def _network_list(values: list[str], where: str) -> tuple[str, ...]:
+def check_networks(values: list[str], where: str) -> tuple[str, ...]:
+    """The addresses and CIDR ranges, checked; ConfigError names `where` otherwise."""
     for value in values:
         try:
             ipaddress.ip_network(value, strict=False)
@@ -68,7 +69,8 @@ def _network_list(values: list[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _rate_limits(value: object, where: str) -> str:
+def check_rate_limits(value: object, where: str) -> str:
+    """A rate-limit string such as '60/minute;500/hour', checked; ConfigError names `where` otherwise."""
     try:
         parse_many(value)
     except (ValueError, TypeError):
@@ -97,8 +99,8 @@ def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
         asset_class=entry.get("asset_class", "stocks"),
         allowed_tickers=None if tickers is None else tuple(ticker.strip().upper() for ticker in tickers),
         limit_to=entry.get("limit_to"),
-        ip_addresses=_network_list(entry.get("ip_addresses", []), f"{where}.ip_addresses"),
-        rate_limits=_rate_limits(entry["rate_limits"], f"{where}.rate_limits")
+        ip_addresses=check_networks(entry.get("ip_addresses", []), f"{where}.ip_addresses"),
+        rate_limits=check_rate_limits(entry["rate_limits"], f"{where}.rate_limits")
         if "rate_limits" in entry
         else None,
     )
@@ -116,9 +118,9 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
     return GatewayConfig(
         data_dir=base_dir / gateway.get("data_dir", "instance"),
         webhooks=webhooks,
-        trusted_proxies=_network_list(gateway.get("trusted_proxies", []), "gateway.trusted_proxies"),
+        trusted_proxies=check_networks(gateway.get("trusted_proxies", []), "gateway.trusted_proxies"),
         rate_limit_storage=gateway.get("rate_limit_storage", "memory://"),
-        rate_limits=_rate_limits(gateway.get("rate_limits", SPEC_RATE_LIMITS), "gateway.rate_limits"),
+        rate_limits=check_rate_limits(gateway.get("rate_limits", SPEC_RATE_LIMITS), "gateway.rate_limits"),
         sqlite_synchronous=synchronous,
         control_token=gateway.get("control_token"),
     )

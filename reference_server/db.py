@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 
@@ -18,7 +20,7 @@ CREATE TABLE IF NOT EXISTS webhooks (
     limit_to TEXT,
     ip_addresses TEXT NOT NULL DEFAULT '[]',
     rate_limits TEXT,
-    origin TEXT NOT NULL CHECK (origin IN ('config', 'cli')),
+    origin TEXT NOT NULL CHECK (origin IN ('config', 'cli', 'control')),
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS signal_log (
@@ -34,6 +36,44 @@ CREATE TABLE IF NOT EXISTS signal_log (
     signal TEXT
 );
 CREATE INDEX IF NOT EXISTS signal_log_by_webhook ON signal_log (webhook_uuid, received_at);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id TEXT PRIMARY KEY,
+    webhook_uuid TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    settings TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS subscriptions_by_webhook ON subscriptions (webhook_uuid);
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, equity TEXT);
+CREATE TABLE IF NOT EXISTS positions (
+    account_id TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    avg_price TEXT,
+    PRIMARY KEY (account_id, symbol)
+);
+CREATE TABLE IF NOT EXISTS open_orders (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    order_type TEXT NOT NULL,
+    limit_price TEXT,
+    stop_price TEXT,
+    role TEXT
+);
+CREATE TABLE IF NOT EXISTS quotes (symbol TEXT PRIMARY KEY, bid TEXT, ask TEXT, last TEXT);
+CREATE TABLE IF NOT EXISTS trades (
+    id TEXT PRIMARY KEY,
+    signal_id TEXT NOT NULL,
+    log_id TEXT NOT NULL,
+    subscription_id TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trades_by_signal ON trades (signal_id);
+CREATE INDEX IF NOT EXISTS trades_by_log ON trades (log_id);
+CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
@@ -45,6 +85,18 @@ def connect(path: str, synchronous: str = "FULL") -> sqlite3.Connection:
     connection.execute(f"PRAGMA synchronous={synchronous}")
     connection.execute("PRAGMA busy_timeout=30000")
     return connection
+
+
+@contextmanager
+def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the lock at once, so read-then-write steps see no interleaving."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def get_db() -> sqlite3.Connection:

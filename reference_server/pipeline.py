@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import replace
 
@@ -15,9 +16,12 @@ from reference_server.responses import accepted_response, error_response
 from reference_server.signal_log import LogEntry, new_entry, write_entry
 from reference_server.sources import client_address, source_error
 from reference_server.tickers import TickerDatabase, check_ticker
+from reference_server.trading import trade_signal
 from reference_server.webhook_store import Webhook, find_webhook
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_code
+
+_logger = logging.getLogger(__name__)
 
 
 def _reject(entry: LogEntry, code: str, body: bytes | None = None, headers: dict | None = None) -> Response:
@@ -75,7 +79,16 @@ def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
         signal=outcome.normalized,
     )
     write_entry(get_db(), accepted)  # committed before the 200 is sent: nothing accepted is lost
+    _trade(webhook, accepted, tickers)
     return accepted_response(accepted.signal_id, accepted.log_id, outcome.normalized)
+
+
+def _trade(webhook: Webhook, accepted: LogEntry, tickers: TickerDatabase) -> None:
+    """Run the accepted signal on the paper broker; a failure there is logged, the signal stays accepted."""
+    try:
+        trade_signal(get_db(), webhook, accepted.signal_id, accepted.log_id, accepted.signal, tickers)
+    except Exception:
+        _logger.exception("the trade of signal %s failed", accepted.signal_id)
 
 
 def receive_signal(webhook_uuid: str, password: str) -> Response:

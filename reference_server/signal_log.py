@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +24,12 @@ class LogEntry:
     signal_id: str | None = None
     body: bytes | None = None
     signal: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as JSON-ready data (the body as text)."""
+        record = asdict(self)
+        record["body"] = None if self.body is None else self.body.decode("utf-8", "replace")
+        return record
 
 
 def new_entry(webhook_uuid: str, source_address: str) -> LogEntry:

@@ -76,14 +76,15 @@ def sync_config_webhooks(db: sqlite3.Connection, webhooks: tuple[WebhookConfig, 
             save_webhook(db, webhook, "config")
 
 
-def create_webhook(db: sqlite3.Connection, asset_class: str, **restrictions) -> tuple[str, str]:
-    """Create a webhook from the command line; return its uuid and password (shown once)."""
+def create_webhook(
+    db: sqlite3.Connection, asset_class: str, origin: str = "cli", **restrictions
+) -> tuple[str, str]:
+    """Create a webhook (from the command line, or the test-control API); return its uuid and password."""
     password = new_password()
     webhook = WebhookConfig(
         uuid=str(uuid_module.uuid4()), password=password, asset_class=asset_class, **restrictions
     )
-    with db:
-        save_webhook(db, webhook, "cli")
+    save_webhook(db, webhook, origin)
     return webhook.uuid, password
 
 

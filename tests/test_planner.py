@@ -203,6 +203,7 @@ def test_cancel_true_cancels_although_the_subscription_does_not():
     assert plan(signal("sell", cancel=True), settings, orders=(open_order("a"),)).cancel_order_ids == ("a",)
 
 
+@pytest.mark.decision("D-033")
 def test_add_never_cancels_by_default():
     assert plan(signal("add"), held=2, orders=(open_order("a"),)).cancel_order_ids == ()
 
@@ -262,6 +263,7 @@ def test_bearish_buy_partial_exit_reads_a_dollar_quantity_at_the_market():
     assert brief(plan(sig, SIGNAL, held=-10, quote=quote(100)).exit) == ("buy_to_cover", 3)
 
 
+@pytest.mark.decision("D-032")
 def test_bearish_buy_partial_exit_cannot_be_risk_sized():
     sig = signal("buy", sentiment="bearish", quantity=300, quantityType="risk_dollar_amount")
     assert plan(sig, SIGNAL, held=-10, quote=quote(100)).rejection == R.SIZING_UNSUPPORTED
@@ -271,6 +273,7 @@ def test_bearish_buy_with_no_position_is_rejected_no_position():
     assert plan(signal("buy", sentiment="bearish", quantity=5), SIGNAL).rejection == R.NO_POSITION
 
 
+@pytest.mark.decision("D-032")
 def test_bearish_buy_while_long_is_rejected_nothing_to_do():
     assert plan(signal("buy", sentiment="bearish"), held=5).rejection == R.NOTHING_TO_DO
 
@@ -295,6 +298,7 @@ def test_exit_quantity_greater_than_the_position_exits_it_all():
     assert brief(plan(signal("exit", quantity=9), SIGNAL, held=5).exit) == ("sell", 5)
 
 
+@pytest.mark.decision("D-030")
 def test_exit_quantity_counts_only_with_use_signal_quantity():
     assert brief(plan(signal("exit", quantity=2), held=5).exit) == ("sell", 5)
 
@@ -304,6 +308,7 @@ def test_exit_percent_of_position_20_exits_20_percent():
     assert brief(plan(sig, SIGNAL, held=100).exit) == ("sell", 20)
 
 
+@pytest.mark.decision("D-030")
 def test_exit_percent_of_position_needs_no_quantity_type_override():
     sig = signal("exit", quantity=20, quantityType="percent_of_position")
     settings = replace(SIGNAL, allow_signal_quantity_type_override=False)
@@ -333,6 +338,7 @@ def test_partial_exit_of_a_fractional_quantity_rounds_down_to_whole_units():
 # --- entry quantities ---
 
 
+@pytest.mark.decision("D-044")
 def test_signal_quantity_is_used_only_with_use_signal_quantity():
     assert brief(plan(signal("buy", quantity=5)).entry) == ("buy", 1)
     assert brief(plan(signal("buy", quantity=5), SIGNAL).entry) == ("buy", 5)
@@ -387,6 +393,7 @@ def test_percent_of_equity_10_of_a_10000_account_at_100_is_a_quantity_of_10():
     assert brief(plan(sig, SIGNAL, quote=quote(100), equity=10000).entry) == ("buy", 10)
 
 
+@pytest.mark.decision("D-031")
 def test_quantity_type_counts_only_with_the_override_else_the_subscription_method_reads_the_number():
     settings = replace(
         SIGNAL, allow_signal_quantity_type_override=False, sizing=Sizing("dollar_amount", D(500))
@@ -420,6 +427,7 @@ def test_fractional_quantities_when_the_subscription_and_the_broker_allow_them()
     assert brief(plan(sig, replace(SIGNAL, fractional=True), quote=quote(30)).entry) == ("buy", 33)
 
 
+@pytest.mark.decision("D-038")
 def test_option_contracts_are_never_fractional():
     call = Instrument("SQ 240510C68", "options", "call", D(100))
     settings = replace(SIGNAL, fractional=True, broker=BrokerCapabilities(fractional=True))
@@ -446,6 +454,7 @@ def test_risk_sizing_without_a_stop_loss_is_rejected_no_stop_loss():
     assert plan(signal("buy"), settings, quote=quote(100)).rejection == R.NO_STOP_LOSS
 
 
+@pytest.mark.decision("D-037")
 def test_risk_sizing_ignores_a_signal_stop_loss_the_subscription_does_not_use():
     settings = replace(DEFAULT, sizing=Sizing("risk_dollar_amount", D(100)))
     sig = signal("buy", stopLoss={"stopPrice": 90})
@@ -459,6 +468,7 @@ def test_risk_sizing_on_futures_is_rejected_sizing_unsupported():
     assert plan(signal("buy"), settings, instrument=MNQ, quote=quote(18500)).rejection == R.SIZING_UNSUPPORTED
 
 
+@pytest.mark.decision("D-038")
 def test_dollar_sizing_of_options_counts_the_100_share_multiplier():
     call = Instrument("SQ 240510C68", "options", "call", D(100))
     sig = signal("buy", quantityType="dollar_amount", quantity=1000)
@@ -478,6 +488,7 @@ def test_signal_price_is_the_entry_price_when_the_broker_has_no_quotes():
     assert plan(sig, SIGNAL_NO_QUOTES, quote=quote(100)).take_profit.limit_price == 210
 
 
+@pytest.mark.decision("D-034")
 def test_signal_price_is_ignored_when_the_broker_quotes():
     sig = signal("buy", signalPrice=200, takeProfit={"amount": 10})
     assert plan(sig, SIGNAL, quote=quote(100)).take_profit.limit_price == 110
@@ -488,6 +499,7 @@ def test_signal_price_is_used_when_a_quoting_broker_returns_no_quote():
     assert plan(sig, SIGNAL, quote=None).take_profit.limit_price == 210
 
 
+@pytest.mark.decision("D-034")
 def test_a_quote_without_bid_and_ask_falls_back_to_its_last_price():
     sig = signal("buy", takeProfit={"amount": 10})
     assert plan(sig, SIGNAL, quote=Quote(last=D(50))).take_profit.limit_price == 60
@@ -629,6 +641,7 @@ def test_the_stop_loss_type_of_the_signal_overrides_the_subscription():
     )
 
 
+@pytest.mark.decision("D-035")
 def test_a_stop_loss_type_the_broker_lacks_falls_back_to_the_subscription_type():
     broker = BrokerCapabilities(order_types=frozenset({"market", "limit", "stop"}))
     sig = signal("buy", stopLoss={"type": "stop_limit", "amount": 5})
@@ -651,6 +664,7 @@ def test_a_stop_loss_amount_beyond_the_entry_price_is_rejected_invalid_price():
     assert plan(signal("buy", stopLoss={"amount": 10}), SIGNAL, quote=quote(5)).rejection == R.INVALID_PRICE
 
 
+@pytest.mark.decision("D-036")
 def test_legs_close_the_entry_quantity_with_the_entry_time_in_force():
     sig = signal("sell", quantity=3, timeInForce="gtc", takeProfit={"amount": 5}, stopLoss={"amount": 5})
     result = plan(sig, SIGNAL, quote=quote(100))
@@ -661,6 +675,7 @@ def test_legs_close_the_entry_quantity_with_the_entry_time_in_force():
     }
 
 
+@pytest.mark.decision("D-036")
 def test_exits_carry_no_take_profit_or_stop_loss():
     sig = signal("exit", takeProfit={"amount": 5}, stopLoss={"amount": 5})
     result = plan(sig, SIGNAL, held=4, quote=quote(100))
@@ -750,6 +765,7 @@ def test_an_order_type_the_broker_lacks_falls_back_to_the_subscription_default()
     assert result.notes == ("entry: order type market (signal asked stop)",)
 
 
+@pytest.mark.decision("D-035")
 def test_an_unsupported_default_order_type_is_rejected():
     broker = BrokerCapabilities(order_types=frozenset({"limit"}))
     assert (
@@ -866,6 +882,7 @@ def test_the_input_signal_is_not_modified():
     assert repr(sig) == before
 
 
+@pytest.mark.decision("D-033")
 def test_action_cancel_cancels_even_when_the_signal_says_cancel_false():
     assert plan(signal("cancel", cancel=False), orders=(open_order("a"),)).cancel_order_ids == ("a",)
 
@@ -886,6 +903,7 @@ def test_a_stop_entry_measures_its_stop_loss_from_the_stop_price():
     assert plan(sig, SIGNAL, quote=quote(50)).stop_loss.stop_price == 54
 
 
+@pytest.mark.decision("D-042")
 def test_a_reversal_that_cannot_size_its_entry_is_rejected_whole_rather_than_half_done():
     sig = signal("buy", quantityType="dollar_amount", quantity=1000)
     assert plan(sig, SIGNAL, held=-5).rejection == R.NO_PRICE

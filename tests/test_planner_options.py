@@ -81,6 +81,7 @@ def test_call_action_buy_buys_to_open_calls():
     assert brief(plan(sig("buy"), instrument=SQ_CALL).entry) == ("buy", 1)
 
 
+@pytest.mark.decision("D-041")
 def test_put_brackets_follow_the_contract_side_a_short_put_takes_profit_below_its_premium():
     result = plan(
         sig("buy", takeProfit={"percent": 50}, stopLoss={"percent": 100}),
@@ -92,6 +93,7 @@ def test_put_brackets_follow_the_contract_side_a_short_put_takes_profit_below_it
     assert result.take_profit.instruction == "buy_to_cover"
 
 
+@pytest.mark.decision("D-040")
 def test_allowed_sides_follow_the_signal_view_so_a_long_put_is_bearish():
     bullish = replace(DEFAULT, allowed_sides="bullish")
     assert plan(sig("sell"), bullish, instrument=SQ_PUT).rejection == R.SIDE_NOT_ALLOWED
@@ -138,6 +140,7 @@ def test_plus_0_days_and_an_omitted_expiration_pick_same_day_contracts():
     assert pick(option_type="call").expiration == date(2025, 6, 18)
 
 
+@pytest.mark.decision("D-043")
 def test_the_expiration_date_is_the_new_york_date_of_the_clock():
     late = datetime(2025, 6, 19, 2, 0, tzinfo=UTC)  # still 2025-06-18 in New York
     assert pick(option_type="call", clock=late).expiration == date(2025, 6, 18)
@@ -154,6 +157,7 @@ def test_strikes_away_0_is_the_strike_nearest_the_underlying():
     assert pick(option_type="put", underlying_price=D("70.7")).strike == 71
 
 
+@pytest.mark.decision("D-043")
 def test_a_tie_between_two_strikes_goes_to_the_lower_one():
     assert pick(option_type="call", underlying_price=D("70.5")).strike == 70
 

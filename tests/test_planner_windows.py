@@ -40,6 +40,7 @@ def test_a_window_applies_only_on_its_days():
     assert not windows_open((NEW_YORK_SESSION,), utc(2025, 6, 21, 15, 0))  # Saturday
 
 
+@pytest.mark.decision("D-039")
 def test_an_overnight_window_belongs_to_the_day_it_starts():
     evening = TradingWindow("America/Chicago", time(17, 0), time(2, 0), frozenset({0}))  # Monday evening
     assert windows_open((evening,), utc(2025, 6, 16, 22, 0))  # Monday 17:00 CDT
@@ -113,6 +114,7 @@ def test_cancels_outside_the_windows_with_allow_cancels_outside_windows():
     assert plan(signal("cancel"), settings, orders=orders, clock=AFTER_HOURS).cancel_order_ids == ("a",)
 
 
+@pytest.mark.decision("D-039")
 def test_a_reversal_outside_the_windows_exits_but_does_not_enter():
     settings = replace(WINDOWED, allow_exits_outside_windows=True)
     result = plan(signal("buy"), settings, held=-3, orders=(open_order("a"),), clock=AFTER_HOURS)

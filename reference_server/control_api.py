@@ -1,0 +1,247 @@
+"""The test-control API (schema/control-api.yaml): arrange accounts, quotes and the clock; read trades.
+
+Registered only when the gateway has a control token, and every request must carry it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from reference_server import paper_store
+from reference_server.codec import account_json, decimal, number, quote_from_json, settings_from_json
+from reference_server.config import (
+    ASSET_CLASSES,
+    SOURCE_LIMITS,
+    ConfigError,
+    check_networks,
+    check_rate_limits,
+)
+from reference_server.db import get_db, immediate_transaction
+from reference_server.planner import AccountSnapshot, OpenOrder, Position
+from reference_server.signal_log import read_entries
+from reference_server.webhook_store import create_webhook
+
+bp = Blueprint("control", __name__, url_prefix="/control")
+# Webhooks created here serve scenarios, not traders: limits no scenario reaches unless it asks for some.
+SCENARIO_RATE_LIMITS = "1000000/minute;10000000/hour"
+
+
+class ControlError(Exception):
+    """A control request the API refuses; rendered as the shared error shape."""
+
+    def __init__(self, status: int, code: str, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+
+@bp.errorhandler(ControlError)
+def _refused(error: ControlError) -> Response:
+    body: dict[str, Any] = {"success": False, "messageCode": error.code, "message": error.message}
+    if error.errors:
+        body["errors"] = error.errors
+    response = jsonify(body)
+    response.status_code = error.status
+    return response
+
+
+def _invalid(message: str) -> ControlError:
+    return ControlError(400, "control-invalid-request", f"Invalid control request: {message}", [message])
+
+
+@bp.before_request
+def _require_token() -> None:
+    expected = f"Bearer {current_app.config['GATEWAY'].control_token}"
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected.encode()):
+        raise ControlError(401, "control-unauthorized", "The test-control API needs its bearer token.")
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise _invalid("the body must be a JSON object")
+    return body
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Forget the signal log, trades, accounts, quotes, the clock and control-created webhooks."""
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.reset(db)
+    current_app.extensions["webhook_limiter"].reset()
+    return jsonify({"success": True})
+
+
+def _restrictions(body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("limit_to") not in (None, *SOURCE_LIMITS):
+        raise _invalid(f"limit_to must be one of {SOURCE_LIMITS}")
+    tickers = body.get("allowed_tickers")
+    try:
+        return {
+            "allowed_tickers": None if tickers is None else tuple(str(t).strip().upper() for t in tickers),
+            "limit_to": body.get("limit_to"),
+            "ip_addresses": check_networks(body.get("ip_addresses", []), "ip_addresses"),
+            "rate_limits": check_rate_limits(body.get("rate_limits", SCENARIO_RATE_LIMITS), "rate_limits"),
+        }
+    except (ConfigError, TypeError) as error:
+        raise _invalid(str(error)) from None
+
+
+def _subscriptions(body: dict[str, Any]) -> list[tuple[dict, Decimal | None]]:
+    entries = body.get("subscriptions", [{}])
+    if not isinstance(entries, list):
+        raise _invalid("subscriptions must be a list")
+    result = []
+    for index, entry in enumerate(entries):
+        settings = entry.get("settings", {})
+        try:
+            settings_from_json(settings)
+            equity = decimal(entry.get("account", {}).get("equity", paper_store.DEFAULT_EQUITY))
+        except (ValueError, TypeError, AttributeError) as error:
+            raise _invalid(f"subscriptions/{index}: {error}") from None
+        result.append((settings, equity))
+    return result
+
+
+@bp.post("/webhooks")
+def create() -> tuple[Response, int]:
+    """Create a webhook with its restrictions and subscriptions (each with a fresh account)."""
+    body = _body()
+    asset_class = body.get("asset_class", "stocks")
+    if asset_class not in ASSET_CLASSES:
+        raise _invalid(f"asset_class must be one of {ASSET_CLASSES}")
+    restrictions, subscriptions = _restrictions(body), _subscriptions(body)
+    db = get_db()
+    with immediate_transaction(db):
+        uuid, password = create_webhook(db, asset_class, origin="control", **restrictions)
+        created = [
+            paper_store.add_subscription(db, uuid, settings, equity) for settings, equity in subscriptions
+        ]
+    answer = {
+        "uuid": uuid,
+        "password": password,
+        "path": f"/trading/webhook/{uuid}/{password}",
+        "subscriptions": [{"id": s.id, "account_id": s.account_id} for s in created],
+    }
+    return jsonify(answer), 201
+
+
+def _account_or_404(account_id: str) -> None:
+    if not paper_store.account_exists(get_db(), account_id):
+        raise ControlError(404, "control-not-found", f"No account {account_id}.")
+
+
+@bp.get("/accounts/<account_id>")
+def get_account(account_id: str) -> Response:
+    """An account's equity, positions and open orders."""
+    _account_or_404(account_id)
+    account, roles = paper_store.load_account(get_db(), account_id)
+    return jsonify(account_json(account_id, account, roles))
+
+
+def _positions(items: list[dict]) -> tuple[Position, ...]:
+    return tuple(Position(p["symbol"], decimal(p["quantity"]), decimal(p.get("avg_price"))) for p in items)
+
+
+def _open_orders(items: list[dict]) -> tuple[OpenOrder, ...]:
+    return tuple(
+        OpenOrder(
+            o.get("id") or f"ord-{index}",
+            o["symbol"],
+            o["side"],
+            decimal(o["quantity"]),
+            o.get("order_type", "market"),
+            decimal(o.get("limit_price")),
+            decimal(o.get("stop_price")),
+        )
+        for index, o in enumerate(items)
+    )
+
+
+@bp.put("/accounts/<account_id>")
+def put_account(account_id: str) -> Response:
+    """Replace the parts of an account the body names: equity, positions, open orders."""
+    _account_or_404(account_id)
+    body, db = _body(), get_db()
+    with immediate_transaction(db):
+        account, roles = paper_store.load_account(db, account_id)
+        try:
+            account = AccountSnapshot(
+                decimal(body["equity"]) if "equity" in body else account.equity,
+                _positions(body["positions"]) if "positions" in body else account.positions,
+                _open_orders(body["open_orders"]) if "open_orders" in body else account.open_orders,
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise _invalid(f"account: {error!r}") from None
+        paper_store.save_account(db, account_id, account, roles)
+    return get_account(account_id)
+
+
+@bp.put("/quotes/<symbol>")
+def put_quote(symbol: str) -> Response:
+    """Set a symbol's quote (bid, ask, last; any may be null)."""
+    try:
+        quote = quote_from_json(_body())
+    except ValueError as error:
+        raise _invalid(str(error)) from None
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.set_quote(db, symbol.upper(), quote)
+    return jsonify(
+        {
+            "symbol": symbol.upper(),
+            "bid": number(quote.bid),
+            "ask": number(quote.ask),
+            "last": number(quote.last),
+        }
+    )
+
+
+@bp.delete("/quotes/<symbol>")
+def delete_quote(symbol: str) -> Response:
+    """Remove a symbol's quote."""
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.set_quote(db, symbol.upper(), None)
+    return jsonify({"success": True})
+
+
+@bp.put("/clock")
+def put_clock() -> Response:
+    """Fix the gateway's clock at an instant, or let it run (null)."""
+    now = _body().get("now")
+    try:
+        moment = None if now is None else datetime.fromisoformat(str(now).replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid(f"now: {now!r} is not an RFC 3339 date-time") from None
+    if moment is not None and moment.tzinfo is None:
+        raise _invalid("now: a date-time needs a time zone")
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.set_clock(db, moment)
+    return jsonify({"now": None if moment is None else moment.isoformat()})
+
+
+@bp.get("/trades")
+def trades() -> Response:
+    """The trades a signal caused, by ?signal_id= or ?log_id=."""
+    signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
+    if not signal_id and not log_id:
+        raise _invalid("give signal_id or log_id")
+    return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
+
+
+@bp.get("/log")
+def log() -> Response:
+    """The signal log, newest first, for one webhook or all."""
+    try:
+        limit = int(request.args.get("limit", 100))
+    except ValueError:
+        raise _invalid("limit must be a whole number") from None
+    entries = read_entries(get_db(), request.args.get("webhook"), limit)
+    return jsonify({"entries": [entry.as_json() for entry in entries]})

@@ -1,0 +1,166 @@
+"""The test-control API in-process: token, webhooks with subscriptions, accounts, quotes, clock, trades."""
+
+import pytest
+
+from reference_server import create_app, trading
+from reference_server.config import GatewayConfig
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def client(tmp_path):
+    """A gateway with the test-control API enabled."""
+    return create_app(GatewayConfig(data_dir=tmp_path, control_token=TOKEN)).test_client()
+
+
+def control(client, method: str, path: str, body=None, status: int = 200):
+    response = client.open(f"/control{path}", method=method, json=body, headers=AUTH)
+    assert response.status_code == status, response.json
+    return response.json
+
+
+def webhook(client, asset_class="stocks", settings=None, equity=100000) -> dict:
+    body = {
+        "asset_class": asset_class,
+        "subscriptions": [{"settings": settings or {}, "account": {"equity": equity}}],
+    }
+    return control(client, "POST", "/webhooks", body, status=201)
+
+
+def signal(client, created: dict, body: dict) -> dict:
+    response = client.post(created["path"], json=body)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def trade(client, answer: dict) -> dict:
+    (only,) = control(client, "GET", f"/trades?signal_id={answer['id']}")["trades"]
+    return only
+
+
+def test_the_control_api_is_absent_without_a_token(tmp_path):
+    response = create_app(GatewayConfig(data_dir=tmp_path)).test_client().post("/control/reset", headers=AUTH)
+    assert response.status_code == 404 and response.json["messageCode"] == "not-found"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN])
+def test_every_request_needs_the_token(client, header):
+    response = client.post("/control/reset", headers={} if header is None else {"Authorization": header})
+    assert response.status_code == 401 and response.json["messageCode"] == "control-unauthorized"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"asset_class": "forex"},
+        {"limit_to": "tv"},
+        {"ip_addresses": ["1.2.3"]},
+        {"rate_limits": "lots"},
+        {"subscriptions": [{"settings": {"colour": "red"}}]},
+        {"subscriptions": [{"settings": {"sizing": {"method": "dollar_amount", "value": -5}}}]},
+        {
+            "subscriptions": [
+                {
+                    "settings": {
+                        "trading_windows": [{"timezone": "Mars/Base", "start": "09:30", "end": "16:00"}]
+                    }
+                }
+            ]
+        },
+        {"subscriptions": "all"},
+    ],
+)
+def test_invalid_webhook_requests_are_400_with_the_reason(client, body):
+    answer = control(client, "POST", "/webhooks", body, status=400)
+    assert answer["messageCode"] == "control-invalid-request" and answer["errors"]
+
+
+def test_the_main_document_take_profit_18500_plus_100_is_18600(client):
+    settings = {"use_signal_take_profit": True, "broker": {"supports_quotes": False}}
+    created = webhook(client, "futures", settings)
+    answer = signal(
+        client,
+        created,
+        {"ticker": "MNQU2025", "action": "buy", "signalPrice": 18500, "takeProfit": {"amount": 100}},
+    )
+    record = trade(client, answer)
+    assert record["plan"]["take_profit"]["limit_price"] == 18600
+    assert record["fills"] == [
+        {"role": "entry", "symbol": "MNQU2025", "side": "buy", "quantity": 1, "price": 18500}
+    ]
+    account = control(client, "GET", f"/accounts/{created['subscriptions'][0]['account_id']}")
+    assert account["positions"] == [{"symbol": "MNQU2025", "quantity": 1, "avg_price": 18500}]
+    assert [order["role"] for order in account["open_orders"]] == ["take_profit"]
+
+
+def test_an_arranged_short_position_is_covered_and_reversed_at_the_quote(client):
+    created = webhook(client, settings={"use_signal_quantity": True})
+    account_id = created["subscriptions"][0]["account_id"]
+    arranged = {"positions": [{"symbol": "SQ", "quantity": -10, "avg_price": 70}]}
+    arranged["open_orders"] = [
+        {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 10, "order_type": "limit", "limit_price": 60}
+    ]
+    control(client, "PUT", f"/accounts/{account_id}", arranged)
+    control(client, "PUT", "/quotes/SQ", {"bid": 65, "ask": 66, "last": None})
+    record = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy", "quantity": 5}))
+    assert record["plan"]["cancel_order_ids"] == ["o1"]
+    assert (record["plan"]["exit"]["instruction"], record["plan"]["exit"]["quantity"]) == ("buy_to_cover", 10)
+    assert (record["plan"]["entry"]["instruction"], record["plan"]["entry"]["quantity"]) == ("buy", 5)
+    assert record["positions_after"] == [{"symbol": "SQ", "quantity": 5, "avg_price": 66}]
+
+
+def test_the_clock_maps_a_continuous_future_by_its_roll(client):
+    created = webhook(client, "futures")
+    control(client, "PUT", "/clock", {"now": "2023-12-12T15:00:00Z"})
+    assert (
+        trade(client, signal(client, created, {"ticker": "MNQ1!", "action": "buy", "signalPrice": 16000}))[
+            "instrument"
+        ]["symbol"]
+        == "MNQZ2023"
+    )
+    control(client, "PUT", "/clock", {"now": "2023-12-13T00:00:00Z"})
+    assert (
+        trade(client, signal(client, created, {"ticker": "MNQ1!", "action": "sell", "signalPrice": 16000}))[
+            "instrument"
+        ]["symbol"]
+        == "MNQH2024"
+    )
+
+
+def test_a_rejected_trade_is_recorded_with_its_reason(client):
+    created = webhook(client)
+    record = trade(client, signal(client, created, {"ticker": "SQ", "action": "exit"}))
+    assert record["plan"]["rejection"] == "no-position" and record["fills"] == []
+
+
+def test_trades_are_found_by_log_id_and_the_log_lists_the_signal(client):
+    created = webhook(client)
+    answer = signal(client, created, {"ticker": "SQ", "action": "buy", "signalPrice": 70})
+    assert (
+        control(client, "GET", f"/trades?log_id={answer['logId']}")["trades"][0]["signal_id"] == answer["id"]
+    )
+    entries = control(client, "GET", f"/log?webhook={created['uuid']}")["entries"]
+    assert [(e["log_id"], e["outcome"]) for e in entries] == [(answer["logId"], "accepted")]
+
+
+def test_reset_forgets_control_webhooks_accounts_and_the_clock(client):
+    created = webhook(client)
+    control(client, "PUT", "/clock", {"now": "2023-12-12T15:00:00Z"})
+    control(client, "POST", "/reset")
+    assert client.post(created["path"], json={"ticker": "SQ", "action": "buy"}).status_code == 404
+    control(client, "GET", f"/accounts/{created['subscriptions'][0]['account_id']}", status=404)
+
+
+@pytest.mark.decision("D-046")
+def test_a_failing_trade_leaves_the_signal_accepted(client, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a planner bug")
+
+    monkeypatch.setattr(trading, "plan_trade", broken)
+    created = webhook(client)
+    answer = signal(client, created, {"ticker": "SQ", "action": "buy"})
+    assert trade(client, answer)["plan"]["rejection"] == "internal-error"
+    entries = control(client, "GET", f"/log?webhook={created['uuid']}")["entries"]
+    assert entries[0]["outcome"] == "accepted"
