@@ -1,4 +1,4 @@
-"""Markdown docs generated from schema/ and DECISIONS.md: field reference, error codes, decisions."""
+"""Markdown docs generated from schema/ and DECISIONS.md: fields, error codes, requirements, decisions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from webhook_spec.catalogue import ErrorCode, error_codes
 from webhook_spec.paths import data_dir
+from webhook_spec.requirements import requirements
 from webhook_spec.signal_schema import CODE_KEYWORD, resolve, signal_schema
 
 Schema = dict[str, Any]
@@ -255,6 +256,52 @@ def error_codes_page() -> str:
     return header("schema/error-codes.json") + "\n".join(lines) + "\n"
 
 
+# Requirements
+
+
+def _feature_tags() -> dict[str, list[str]]:
+    """The feature files that cite each requirement tag (plain text scan: tags sit on lines of their own)."""
+    cited: dict[str, list[str]] = {}
+    for path in sorted(data_dir("features").glob("*.feature")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        tags = {tag.lstrip("@") for line in lines if line.strip().startswith("@") for tag in line.split()}
+        for tag in sorted(tags):
+            cited.setdefault(tag, []).append(path.name)
+    return cited
+
+
+def _requirement_row(requirement: dict[str, Any], cited: dict[str, list[str]]) -> str:
+    source = requirement["source"]
+    cells = [
+        f'<a id="{requirement["id"]}"></a>`{requirement["id"]}`',
+        requirement["level"],
+        requirement["layer"],
+        _cell(requirement["statement"]),
+        _cell(f"{source['document']} § {source['section']}"),
+        ", ".join(f"`{code}`" for code in requirement.get("codes", [])),
+        ", ".join(cited.get(requirement["id"], [])),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def requirements_page() -> str:
+    """docs/requirements.md: every normative statement, with the feature files that check it."""
+    cited = _feature_tags()
+    heading = "| id | level | layer | statement | source | codes | features |"
+    lines = [
+        "# Requirements",
+        "",
+        "Every normative statement of the spec's sources, as the conformance kit reports it. `contract` "
+        "requirements are observable from webhook requests and responses alone; `semantics` ones need the "
+        "test-control API. Scenarios in `features/` cite them by tag.",
+        "",
+        heading,
+        "|" + " --- |" * 7,
+    ]
+    lines += [_requirement_row(requirement, cited) for requirement in requirements().values()]
+    return header("schema/requirements.json and features/") + "\n".join(lines) + "\n"
+
+
 # Decisions and index
 
 
@@ -270,6 +317,7 @@ def index_page() -> str:
         "",
         "- [Signal fields](fields.md): every field of the signal, its values, rules and error codes.",
         "- [Error codes](error-codes.md): every code a gateway answers with, in precedence order.",
+        "- [Requirements](requirements.md): every normative statement and the scenarios that check it.",
         "- [Decisions](decisions.md): how the project settles the spec sources' ambiguities.",
         "",
         "The sources are `schema/signal.schema.json`, `schema/error-codes.json` and `DECISIONS.md`; "
@@ -284,6 +332,7 @@ def render_docs() -> dict[str, str]:
         "index.md": index_page(),
         "fields.md": fields_page(),
         "error-codes.md": error_codes_page(),
+        "requirements.md": requirements_page(),
         "decisions.md": decisions_page(),
     }
 
