@@ -27,8 +27,10 @@ KIT_DIR = Path(__file__).resolve().parent
 STEP_PLUGINS = (
     "conformance.steps.fixtures",
     "conformance.steps.given",
+    "conformance.steps.given_control",
     "conformance.steps.when",
     "conformance.steps.then",
+    "conformance.steps.then_trades",
 )
 USAGE_ERROR = 2
 UNTRUSTED_LOOPBACK = "127.0.0.2"  # the embedded gateway trusts 127.0.0.1 only
