@@ -6,6 +6,7 @@ Registered only when the gateway has a control token, and every request must car
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,9 @@ from reference_server.config import (
 from reference_server.db import get_db, immediate_transaction
 from reference_server.planner import AccountSnapshot, OpenOrder, Position
 from reference_server.signal_log import read_entries
+from reference_server.trading import run_due_trades
 from reference_server.webhook_store import create_webhook
+from webhook_spec.openapi import CONTROL_API
 
 bp = Blueprint("control", __name__, url_prefix="/control")
 # Webhooks created here serve scenarios, not traders: limits no scenario reaches unless it asks for some.
@@ -60,10 +63,25 @@ def _require_token() -> None:
         raise ControlError(401, "control-unauthorized", "The test-control API needs its bearer token.")
 
 
+def _operation_path() -> str:
+    """The matched route in OpenAPI form: /control/accounts/{account_id}."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
+
+
 def _body() -> dict[str, Any]:
+    """The JSON body, checked against its schema in schema/control-api.yaml."""
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
         raise _invalid("the body must be a JSON object")
+    validator = CONTROL_API.request_validator(_operation_path(), request.method)
+    errors = (
+        [] if validator is None else sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    )
+    if errors:
+        problems = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+        raise ControlError(
+            400, "control-invalid-request", f"Invalid control request: {problems[0]}", problems
+        )
     return body
 
 
@@ -136,10 +154,16 @@ def _account_or_404(account_id: str) -> None:
         raise ControlError(404, "control-not-found", f"No account {account_id}.")
 
 
+def _run_due_trades() -> None:
+    """Let pending (delayed) trades whose time has come run before anything is read."""
+    run_due_trades(get_db(), current_app.extensions["ticker_database"])
+
+
 @bp.get("/accounts/<account_id>")
 def get_account(account_id: str) -> Response:
     """An account's equity, positions and open orders."""
     _account_or_404(account_id)
+    _run_due_trades()
     account, roles = paper_store.load_account(get_db(), account_id)
     return jsonify(account_json(account_id, account, roles))
 
@@ -224,6 +248,7 @@ def put_clock() -> Response:
     db = get_db()
     with immediate_transaction(db):
         paper_store.set_clock(db, moment)
+    _run_due_trades()
     return jsonify({"now": None if moment is None else moment.isoformat()})
 
 
@@ -233,6 +258,7 @@ def trades() -> Response:
     signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
     if not signal_id and not log_id:
         raise _invalid("give signal_id or log_id")
+    _run_due_trades()
     return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
 
 

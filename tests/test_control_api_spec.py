@@ -4,63 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 import pytest
-import yaml
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from reference_server.planner import SubscriptionSettings
-from webhook_spec.openapi import escape_pointer
-from webhook_spec.paths import schema_file
-from webhook_spec.signal_schema import format_checker
+from tests.openapi_examples import examples
+from webhook_spec.openapi import CONTROL_API
 
-CONTROL_API = schema_file("control-api.yaml")
-BASE_URI = CONTROL_API.resolve().as_uri()
+BASE_URI = CONTROL_API.base_uri
 CONTROL_CODES = {"control-unauthorized": 401, "control-invalid-request": 400, "control-not-found": 404}
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
-@cache
 def spec() -> dict[str, Any]:
-    return yaml.safe_load(CONTROL_API.read_text(encoding="utf-8"))
+    return CONTROL_API.document
 
 
-def deref(node: Any) -> Any:
-    """Follow a chain of local `$ref`s in the document."""
-    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
-        target: Any = spec()
-        for segment in node["$ref"][2:].split("/"):
-            target = target[segment.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
-def validator_at(pointer: str) -> Draft202012Validator:
-    """A validator for the schema at `pointer` in the document (formats asserted)."""
-    registry = Registry().with_resource(BASE_URI, Resource(contents=spec(), specification=DRAFT202012))
-    return Draft202012Validator(
-        {"$ref": f"{BASE_URI}#{pointer}"}, registry=registry, format_checker=format_checker()
-    )
-
-
-def examples(node: Any, pointer: str = "") -> Iterator[tuple[str, Any, str]]:
-    """Every example beside a schema (media types, parameters) as (where, value, schema pointer)."""
-    if isinstance(node, dict):
-        if "schema" in node and "example" in node:
-            yield pointer, node["example"], f"{pointer}/schema"
-        if "schema" in node and isinstance(node.get("examples"), dict):
-            for name, example in node["examples"].items():
-                yield f"{pointer}/examples/{name}", deref(example)["value"], f"{pointer}/schema"
-        for key, value in node.items():
-            yield from examples(value, f"{pointer}/{escape_pointer(key)}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from examples(value, f"{pointer}/{index}")
+deref = CONTROL_API.deref
+validator_at = CONTROL_API.validator_at
 
 
 def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -101,7 +64,8 @@ def test_every_path_is_under_control_and_needs_the_bearer_token():
 
 
 @pytest.mark.parametrize(
-    ("where", "value", "schema_pointer"), [pytest.param(*case, id=case[0]) for case in examples(spec())]
+    ("where", "value", "schema_pointer"),
+    [pytest.param(*case, id=case[0]) for case in examples(CONTROL_API, spec())],
 )
 def test_every_example_fits_its_schema(where, value, schema_pointer):
     errors = [error.message for error in validator_at(schema_pointer).iter_errors(value)]

@@ -2,7 +2,6 @@
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,12 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.core.result import Err
 
+from tests.openapi_examples import examples
 from tests.sources import main_document
 from webhook_spec.catalogue import error_codes
 from webhook_spec.openapi import (
     BASE_URI,
     OPENAPI_FILE,
     SIGNAL_REF,
+    WEBHOOK_API,
     WEBHOOK_PATH,
     deref,
     escape_pointer,
@@ -55,22 +56,6 @@ def catalogue_codes(status: int) -> list[str]:
 
 
 registry = openapi_registry
-
-
-def examples(node: Any, pointer: str = "") -> Iterator[tuple[str, Any, str]]:
-    """Every example beside a schema under `node` (media types, parameters, headers), as
-    (where, value, schema pointer); `pointer` is `node`'s place in the OpenAPI document."""
-    if isinstance(node, dict):
-        if "schema" in node and "example" in node:
-            yield pointer, node["example"], f"{pointer}/schema"
-        if "schema" in node and isinstance(node.get("examples"), dict):
-            for name, example in node["examples"].items():
-                yield f"{pointer}/examples/{name}", deref(example)["value"], f"{pointer}/schema"
-        for key, value in node.items():
-            yield from examples(value, f"{pointer}/{_escape(key)}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from examples(value, f"{pointer}/{index}")
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +102,7 @@ def test_schemathesis_generates_valid_signals(loaded):
 
 @pytest.mark.parametrize(
     ("value", "schema_pointer"),
-    [pytest.param(value, schema, id=where) for where, value, schema in examples(spec())],
+    [pytest.param(value, schema, id=where) for where, value, schema in examples(WEBHOOK_API, spec())],
 )
 def test_example_matches_its_schema(value, schema_pointer):
     errors = validator_at(schema_pointer).iter_errors(value)
@@ -161,7 +146,9 @@ def test_request_examples_come_from_the_main_document():
             continue  # json5 blocks with comments, and the malformed-JSON samples
     requests = [
         (where, value)
-        for where, value, _ in examples(post()["requestBody"], f"/paths/{_escape(PATH)}/post/requestBody")
+        for where, value, _ in examples(
+            WEBHOOK_API, post()["requestBody"], f"/paths/{_escape(PATH)}/post/requestBody"
+        )
     ]
     assert len(requests) >= 3
     assert [where for where, value in requests if value not in blocks] == []

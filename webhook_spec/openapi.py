@@ -1,8 +1,8 @@
-"""schema/openapi.yaml loaded once: dereferencing, and validators for its schemas and responses."""
+"""The OpenAPI descriptions in schema/ loaded once: dereferencing, and validators for bodies and responses."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 from urllib.parse import urljoin
 from uuid import UUID
@@ -15,16 +15,8 @@ from referencing.jsonschema import DRAFT202012
 from webhook_spec.paths import schema_file
 from webhook_spec.signal_schema import format_checker, signal_schema
 
-OPENAPI_FILE = schema_file("openapi.yaml")
-BASE_URI = OPENAPI_FILE.resolve().as_uri()
 SIGNAL_REF = "./signal.schema.json"
 WEBHOOK_PATH = "/trading/webhook/{uuid}/{password}"
-
-
-@cache
-def openapi_document() -> dict[str, Any]:
-    """The parsed schema/openapi.yaml."""
-    return yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
 
 
 def escape_pointer(segment: str) -> str:
@@ -36,66 +28,114 @@ def _unescape(segment: str) -> str:
     return segment.replace("~1", "/").replace("~0", "~")
 
 
-def deref(node: Any) -> Any:
-    """Follow `node`'s chain of local `$ref`s (`#/...`) in the OpenAPI document."""
-    while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
-        target: Any = openapi_document()
-        for segment in node["$ref"][2:].split("/"):
-            target = target[_unescape(segment)]
-        node = target
-    return node
-
-
-@cache
-def openapi_registry() -> Registry:
-    """The OpenAPI document at its own URI, and the signal schema where its relative `$ref` points."""
-    signal = Resource.from_contents(signal_schema())
-    return Registry().with_resources(
-        [
-            (BASE_URI, Resource(contents=openapi_document(), specification=DRAFT202012)),
-            (urljoin(BASE_URI, SIGNAL_REF), signal),
-            (signal.id(), signal),
-        ]
-    )
-
-
 def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or str(UUID(value)) == value.lower()
 
 
+class OpenApiDocument:
+    """One OpenAPI file of schema/, with the signal schema where its relative `$ref` points."""
+
+    def __init__(self, name: str) -> None:
+        self.file = schema_file(name)
+        self.base_uri = self.file.resolve().as_uri()
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """The parsed file."""
+        return yaml.safe_load(self.file.read_text(encoding="utf-8"))
+
+    def deref(self, node: Any) -> Any:
+        """Follow `node`'s chain of local `$ref`s (`#/...`) in the document."""
+        while isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/"):
+            target: Any = self.document
+            for segment in node["$ref"][2:].split("/"):
+                target = target[_unescape(segment)]
+            node = target
+        return node
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The document at its own URI, and the signal schema at its relative and absolute ids."""
+        signal = Resource.from_contents(signal_schema())
+        own = Resource(contents=self.document, specification=DRAFT202012)
+        return Registry().with_resources(
+            [(self.base_uri, own), (urljoin(self.base_uri, SIGNAL_REF), signal), (signal.id(), signal)]
+        )
+
+    def validator_at(self, pointer: str) -> Draft202012Validator:
+        """A validator for the schema at `pointer` in the document (formats asserted)."""
+        checker = format_checker()
+        checker.checks("uuid", raises=ValueError)(_is_uuid)
+        return Draft202012Validator(
+            {"$ref": f"{self.base_uri}#{pointer}"}, registry=self.registry, format_checker=checker
+        )
+
+    def _operation_pointer(self, path: str, method: str) -> str | None:
+        operation = self.document["paths"].get(path, {}).get(method.lower())
+        return None if operation is None else f"/paths/{escape_pointer(path)}/{method.lower()}"
+
+    def _json_schema_pointer(self, pointer: str, node: Any) -> str | None:
+        ref = node.get("$ref", "") if isinstance(node, dict) else ""
+        base = ref[1:] if ref.startswith("#/") else pointer
+        if "application/json" not in self.deref(node).get("content", {}):
+            return None
+        return f"{base}/content/application~1json/schema"
+
+    @cache  # noqa: B019 - two documents per process, each kept for the process's life
+    def request_validator(self, path: str, method: str) -> Draft202012Validator | None:
+        """The validator of an operation's JSON request body, or None when it takes none."""
+        operation = self._operation_pointer(path, method)
+        body = None if operation is None else self.document["paths"][path][method.lower()].get("requestBody")
+        pointer = None if body is None else self._json_schema_pointer(f"{operation}/requestBody", body)
+        return None if pointer is None else self.validator_at(pointer)
+
+    @cache  # noqa: B019 - as above
+    def response_validator(self, path: str, method: str, status: int) -> Draft202012Validator | None:
+        """The validator of a documented JSON response body, or None when the status is undocumented."""
+        operation = self._operation_pointer(path, method)
+        responses = {} if operation is None else self.document["paths"][path][method.lower()]["responses"]
+        if str(status) not in responses:
+            return None
+        pointer = self._json_schema_pointer(f"{operation}/responses/{status}", responses[str(status)])
+        return None if pointer is None else self.validator_at(pointer)
+
+    def documented_statuses(self, path: str, method: str) -> frozenset[int]:
+        """The statuses the document gives for a method on a path."""
+        operation = self.document["paths"].get(path, {}).get(method.lower(), {"responses": {}})
+        return frozenset(int(status) for status in operation["responses"] if status.isdigit())
+
+
+WEBHOOK_API = OpenApiDocument("openapi.yaml")
+CONTROL_API = OpenApiDocument("control-api.yaml")
+OPENAPI_FILE = WEBHOOK_API.file
+BASE_URI = WEBHOOK_API.base_uri
+
+
+def openapi_document() -> dict[str, Any]:
+    """The parsed schema/openapi.yaml."""
+    return WEBHOOK_API.document
+
+
+def deref(node: Any) -> Any:
+    """Follow local `$ref`s in schema/openapi.yaml."""
+    return WEBHOOK_API.deref(node)
+
+
+def openapi_registry() -> Registry:
+    """schema/openapi.yaml's registry (with the signal schema)."""
+    return WEBHOOK_API.registry
+
+
 def validator_at(pointer: str) -> Draft202012Validator:
-    """A validator for the schema at `pointer` in the OpenAPI document (formats asserted)."""
-    checker = format_checker()
-    checker.checks("uuid", raises=ValueError)(_is_uuid)
-    return Draft202012Validator(
-        {"$ref": f"{BASE_URI}#{pointer}"}, registry=openapi_registry(), format_checker=checker
-    )
+    """A validator for the schema at `pointer` in schema/openapi.yaml."""
+    return WEBHOOK_API.validator_at(pointer)
 
 
-def _response_pointer(method: str, status: int) -> str | None:
-    operation = openapi_document()["paths"][WEBHOOK_PATH].get(method.lower())
-    response = None if operation is None else operation["responses"].get(str(status))
-    if response is None:
-        return None
-    ref = response.get("$ref", "")
-    base = (
-        ref[1:]
-        if ref.startswith("#/")
-        else f"/paths/{escape_pointer(WEBHOOK_PATH)}/{method.lower()}/responses/{status}"
-    )
-    if "application/json" not in deref(response).get("content", {}):
-        return None
-    return f"{base}/content/application~1json/schema"
-
-
-@cache
 def response_validator(method: str, status: int) -> Draft202012Validator | None:
-    """The validator of a documented JSON response body, or None when the status is undocumented."""
-    pointer = _response_pointer(method, status)
-    return None if pointer is None else validator_at(pointer)
+    """The validator of a documented webhook response body, or None when the status is undocumented."""
+    return WEBHOOK_API.response_validator(WEBHOOK_PATH, method, status)
 
 
 def documented_statuses(method: str) -> frozenset[int]:
-    """The statuses the OpenAPI description documents for a method on the webhook path."""
-    operation = openapi_document()["paths"][WEBHOOK_PATH].get(method.lower(), {"responses": {}})
-    return frozenset(int(status) for status in operation["responses"] if status.isdigit())
+    """The statuses schema/openapi.yaml documents for a method on the webhook path."""
+    return WEBHOOK_API.documented_statuses(WEBHOOK_PATH, method)
