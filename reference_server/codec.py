@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reference_server.planner import (
     AccountSnapshot,
     BrokerCapabilities,
+    Instrument,
     OpenOrder,
     Order,
     Plan,
@@ -173,12 +174,46 @@ def account_json(account_id: str, account: AccountSnapshot, roles: dict[str, str
     }
 
 
-def fill_json(fill: Fill) -> dict[str, Any]:
-    """A fill at the paper broker."""
+def fill_json(fill: Fill, signal_price: Decimal | None) -> dict[str, Any]:
+    """A fill at the paper broker, with its slippage against signalPrice (when the signal sent one)."""
     return {
         "role": fill.role,
         "symbol": fill.symbol,
         "side": fill.side,
         "quantity": number(fill.quantity),
         "price": number(fill.price),
+        "slippage": _slippage(fill, signal_price),
+    }
+
+
+def _slippage(fill: Fill, signal_price: Decimal | None) -> int | float | None:
+    """How much worse than signalPrice the fill was: paid more on a buy, received less on a sell."""
+    if signal_price is None:
+        return None
+    return number(fill.price - signal_price if fill.side == "buy" else signal_price - fill.price)
+
+
+def trade_json(
+    instrument: Instrument | None,
+    plan: Plan,
+    fills: tuple[Fill, ...],
+    account_id: str,
+    account: AccountSnapshot,
+    roles: dict[str, str | None],
+    signal_price: Decimal | None,
+) -> dict[str, Any]:
+    """A trade's outcome as the control API shows it: instrument, plan, fills, and the account after."""
+    described = None
+    if instrument is not None:
+        described = {
+            "symbol": instrument.symbol,
+            "asset_class": instrument.asset_class,
+            "option_type": instrument.option_type,
+        }
+    return {
+        "instrument": described,
+        "plan": plan_json(plan),
+        "fills": [fill_json(fill, signal_price) for fill in fills],
+        "positions_after": [position_json(p) for p in account.positions if p.quantity != 0],
+        "open_orders_after": account_json(account_id, account, roles)["open_orders"],
     }

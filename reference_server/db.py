@@ -69,8 +69,10 @@ CREATE TABLE IF NOT EXISTS trades (
     signal_id TEXT NOT NULL,
     log_id TEXT NOT NULL,
     subscription_id TEXT NOT NULL,
+    execute_at TEXT,
     record TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS trades_due ON trades (execute_at) WHERE execute_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS trades_by_signal ON trades (signal_id);
 CREATE INDEX IF NOT EXISTS trades_by_log ON trades (log_id);
 CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);

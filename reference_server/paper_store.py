@@ -144,15 +144,37 @@ def set_clock(db: sqlite3.Connection, moment: datetime | None) -> None:
     """Fix the clock at `moment`, or let it run again (None)."""
     db.execute("DELETE FROM control_state WHERE key = 'clock'")
     if moment is not None:
-        db.execute("INSERT INTO control_state (key, value) VALUES ('clock', ?)", (moment.isoformat(),))
+        db.execute(
+            "INSERT INTO control_state (key, value) VALUES ('clock', ?)",
+            (moment.astimezone(UTC).isoformat(),),
+        )
 
 
 def save_trade(db: sqlite3.Connection, record: dict[str, Any]) -> None:
-    """Store what one signal did to one subscription."""
+    """Store (or replace) what one signal did, or is due to do, to one subscription."""
+    execute_at = record["execute_at"] if record["status"] == "pending" else None
     db.execute(
-        "INSERT INTO trades (id, signal_id, log_id, subscription_id, record) VALUES (?, ?, ?, ?, ?)",
-        (record["id"], record["signal_id"], record["log_id"], record["subscription_id"], json.dumps(record)),
+        "INSERT OR REPLACE INTO trades (id, signal_id, log_id, subscription_id, execute_at, record)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            record["id"],
+            record["signal_id"],
+            record["log_id"],
+            record["subscription_id"],
+            execute_at,
+            json.dumps(record),
+        ),
     )
+
+
+def due_trades(db: sqlite3.Connection, moment: datetime) -> list[dict[str, Any]]:
+    """Pending trades whose time has come, oldest first."""
+    rows = db.execute(
+        "SELECT record FROM trades WHERE execute_at IS NOT NULL AND execute_at <= ?"
+        " ORDER BY execute_at, rowid",
+        (moment.isoformat(),),
+    )
+    return [json.loads(row["record"]) for row in rows]
 
 
 def trades_of(

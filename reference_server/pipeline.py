@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
+from reference_server.paper_store import now
 from reference_server.rate_limit import hit_webhook_limits
 from reference_server.responses import accepted_response, error_response
 from reference_server.signal_log import LogEntry, new_entry, write_entry
@@ -102,5 +103,5 @@ def receive_signal(webhook_uuid: str, password: str) -> Response:
     address = client_address(
         request.remote_addr or "", request.headers.get("X-Forwarded-For"), config.trusted_proxies
     )
-    entry = new_entry(webhook.uuid, address)
+    entry = new_entry(webhook.uuid, address, now(get_db()))  # the test-control API may set the clock
     return _check_access(webhook, password, entry) or _check_signal(webhook, entry)

@@ -6,7 +6,7 @@ import json
 import sqlite3
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 
@@ -25,19 +25,29 @@ class LogEntry:
     body: bytes | None = None
     signal: dict[str, Any] | None = None
 
+    @property
+    def latency_seconds(self) -> float | None:
+        """Seconds from the signal's `time` (when it was generated) to its receipt, when it sent one."""
+        sent = (self.signal or {}).get("time")
+        if sent is None:
+            return None
+        generated = datetime.fromisoformat(sent.upper().replace("Z", "+00:00"))
+        return (datetime.fromisoformat(self.received_at) - generated).total_seconds()
+
     def as_json(self) -> dict[str, Any]:
-        """The record as JSON-ready data (the body as text)."""
+        """The record as JSON-ready data (the body as text), with the signal's latency."""
         record = asdict(self)
         record["body"] = None if self.body is None else self.body.decode("utf-8", "replace")
+        record["latency_seconds"] = self.latency_seconds
         return record
 
 
-def new_entry(webhook_uuid: str, source_address: str) -> LogEntry:
+def new_entry(webhook_uuid: str, source_address: str, received_at: datetime) -> LogEntry:
     """A fresh record for a request just received (outcome filled in later)."""
     return LogEntry(
         log_id=str(uuid.uuid4()),
         webhook_uuid=webhook_uuid,
-        received_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        received_at=received_at.isoformat(timespec="microseconds"),
         source_address=source_address,
         outcome="rejected",
         status=0,

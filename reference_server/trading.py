@@ -1,26 +1,25 @@
-"""What an accepted signal does: for each subscription, plan the trade and run it on the paper broker."""
+"""What an accepted signal does: for each subscription, plan the trade and run it on the paper broker.
+
+A signal with a `delay` waits as a pending trade until the gateway's clock reaches its time; pending
+trades run whenever the gateway next trades or the test-control API looks (DECISIONS D-047).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from reference_server import broker
-from reference_server.codec import (
-    account_json,
-    decimal,
-    fill_json,
-    plan_json,
-    position_json,
-    settings_from_json,
-)
+from reference_server.codec import decimal, plan_json, settings_from_json, trade_json
 from reference_server.db import immediate_transaction
 from reference_server.paper_store import (
     Subscription,
+    due_trades,
     load_account,
     now,
     quote_of,
@@ -28,38 +27,60 @@ from reference_server.paper_store import (
     save_trade,
     subscriptions_of,
 )
-from reference_server.planner import Instrument, Plan, instrument_from, plan_trade, select_from_signal
-from reference_server.planner.reasons import NO_CONTRACT, NO_PRICE
+from reference_server.planner import (
+    Instrument,
+    Plan,
+    add_months,
+    instrument_from,
+    plan_trade,
+    select_from_signal,
+)
+from reference_server.planner.reasons import EXPIRED, NO_CONTRACT, NO_PRICE
 from reference_server.symbols import OptionContract
 from reference_server.tickers import Listing, TickerDatabase, resolve_instrument
-from reference_server.webhook_store import Webhook
+from reference_server.webhook_store import Webhook, find_webhook
 
 _logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal-error"  # a trade the reference gateway failed to plan: logged, never a 5xx
+_RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$")
 
 
 class _NoTrade(Exception):
-    """The instrument cannot be determined; `reason` is a planner rejection code."""
+    """The trade cannot be planned; `reason` is a planner rejection code."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
+def expiry(signal: dict[str, Any], received_at: datetime) -> datetime | None:
+    """When the signal expires: its absolute expiresAt, or receipt plus a relative one."""
+    expires = signal.get("expiresAt")
+    if expires is None:
+        return None
+    match = _RELATIVE.match(expires)
+    if match is None:
+        return datetime.fromisoformat(expires.upper().replace("Z", "+00:00"))
+    n, unit = int(match["n"]), match["unit"]
+    if unit == "month":
+        day = add_months(received_at.date(), n)
+        return received_at.replace(year=day.year, month=day.month, day=day.day)
+    return received_at + timedelta(**{f"{unit}s": n})
+
+
 def _underlying_price(db: sqlite3.Connection, root: str, signal: dict[str, Any]) -> Decimal:
     quote = quote_of(db, root)
-    price = quote.midpoint if quote is not None else None
-    price = price or decimal(signal.get("signalPrice"))
+    price = (quote.midpoint if quote is not None else None) or decimal(signal.get("signalPrice"))
     if price is None:
         raise _NoTrade(NO_PRICE)
     return price
 
 
 def _instrument(
-    db: sqlite3.Connection, webhook: Webhook, signal: dict[str, Any], tickers: TickerDatabase, clock: datetime
+    db: sqlite3.Connection, asset_class: str, signal: dict, tickers: TickerDatabase, clock: datetime
 ) -> Instrument:
-    resolved = resolve_instrument(signal, asset_class=webhook.asset_class, database=tickers, on=clock.date())
-    if webhook.asset_class == "options" and isinstance(resolved, Listing):
+    resolved = resolve_instrument(signal, asset_class=asset_class, database=tickers, on=clock.date())
+    if asset_class == "options" and isinstance(resolved, Listing):
         underlying = _underlying_price(db, resolved.symbol, signal)
         chain = broker.option_chain(resolved.symbol, underlying, clock.date())
         resolved = select_from_signal(chain, signal, underlying_price=underlying, clock=clock)
@@ -73,43 +94,77 @@ def _instrument(
 def _trade(
     db: sqlite3.Connection,
     subscription: Subscription,
-    webhook: Webhook,
-    signal: dict,
+    asset_class: str,
+    pending: dict,
     tickers: TickerDatabase,
-) -> dict[str, Any]:
-    """Plan and execute one subscription's trade; the record the control API shows."""
-    clock = now(db)
+) -> dict:
+    """Plan and execute one subscription's trade; the parts of the record the control API shows."""
+    clock, signal = now(db), pending["signal"]
     account, roles = load_account(db, subscription.account_id)
     try:
-        instrument = _instrument(db, webhook, signal, tickers, clock)
+        expires = expiry(signal, datetime.fromisoformat(pending["received_at"]))
+        if expires is not None and clock > expires:
+            raise _NoTrade(EXPIRED)
+        instrument = _instrument(db, asset_class, signal, tickers, clock)
     except _NoTrade as no_trade:
-        return {"instrument": None, "plan": plan_json(Plan(rejection=no_trade.reason)), "fills": []}
+        return trade_json(
+            None, Plan(rejection=no_trade.reason), (), subscription.account_id, account, roles, None
+        )
     quote = quote_of(db, instrument.symbol)
     settings = settings_from_json(subscription.settings)
     plan = plan_trade(
         signal, instrument=instrument, settings=settings, account=account, quote=quote, clock=clock
     )
-    execution = broker.execute(
-        plan, account, quote, decimal(signal.get("signalPrice")), lambda: f"ord-{uuid.uuid4().hex[:12]}"
-    )
+    signal_price = decimal(signal.get("signalPrice"))
+    execution = broker.execute(plan, account, quote, signal_price, lambda: f"ord-{uuid.uuid4().hex[:12]}")
     roles = roles | execution.roles
     save_account(db, subscription.account_id, execution.account, roles)
-    return {
-        "instrument": {
-            "symbol": instrument.symbol,
-            "asset_class": instrument.asset_class,
-            "option_type": instrument.option_type,
-        },
-        "plan": plan_json(plan),
-        "fills": [fill_json(fill) for fill in execution.fills],
-        "positions_after": [position_json(p) for p in execution.account.positions],
-        "open_orders_after": account_json(subscription.account_id, execution.account, roles)["open_orders"],
-    }
+    return trade_json(
+        instrument, plan, execution.fills, subscription.account_id, execution.account, roles, signal_price
+    )
 
 
-def _failed_trade(subscription: Subscription) -> dict[str, Any]:
-    _logger.exception("planning the trade of subscription %s failed", subscription.id)
-    return {"instrument": None, "plan": plan_json(Plan(rejection=INTERNAL_ERROR)), "fills": []}
+def _run(
+    db: sqlite3.Connection,
+    subscription: Subscription,
+    asset_class: str,
+    pending: dict,
+    tickers: TickerDatabase,
+) -> None:
+    """Execute a trade in a savepoint and store its record; a planner bug is an internal-error rejection."""
+    db.execute("SAVEPOINT trade")
+    try:
+        parts = _trade(db, subscription, asset_class, pending, tickers)
+    except Exception:  # a planner bug must not lose the accepted signal nor answer 5xx
+        db.execute("ROLLBACK TO trade")
+        _logger.exception("planning the trade of subscription %s failed", subscription.id)
+        account, roles = load_account(db, subscription.account_id)
+        parts = trade_json(
+            None, Plan(rejection=INTERNAL_ERROR), (), subscription.account_id, account, roles, None
+        )
+    db.execute("RELEASE trade")
+    save_trade(db, pending | parts | {"status": "executed", "executed_at": now(db).isoformat()})
+
+
+def run_due_trades(db: sqlite3.Connection, tickers: TickerDatabase) -> None:
+    """Execute the pending trades whose delay has passed on the gateway's clock."""
+    with immediate_transaction(db):
+        for pending in due_trades(db, now(db)):
+            webhook = find_webhook(db, pending["webhook_uuid"])
+            subscription = next(
+                (
+                    s
+                    for s in subscriptions_of(db, pending["webhook_uuid"])
+                    if s.id == pending["subscription_id"]
+                ),
+                None,
+            )
+            if webhook is None or subscription is None:  # deleted since: nothing left to trade
+                save_trade(
+                    db, pending | {"status": "executed", "plan": plan_json(Plan(rejection=INTERNAL_ERROR))}
+                )
+                continue
+            _run(db, subscription, webhook.asset_class, pending, tickers)
 
 
 def trade_signal(
@@ -120,17 +175,25 @@ def trade_signal(
     signal: dict,
     tickers: TickerDatabase,
 ) -> None:
-    """Run an accepted signal through every subscription of its webhook (none: nothing to do)."""
-    subscriptions = subscriptions_of(db, webhook.uuid)
-    for subscription in subscriptions:
-        ids = {"id": f"trade-{uuid.uuid4().hex[:12]}", "signal_id": signal_id, "log_id": log_id}
-        ids |= {"subscription_id": subscription.id, "account_id": subscription.account_id}
-        with immediate_transaction(db):
-            db.execute("SAVEPOINT trade")
-            try:
-                record = _trade(db, subscription, webhook, signal, tickers)
-            except Exception:  # a planner bug must not lose the accepted signal nor answer 5xx
-                db.execute("ROLLBACK TO trade")
-                record = _failed_trade(subscription)
-            db.execute("RELEASE trade")
-            save_trade(db, ids | record)
+    """Run an accepted signal through every subscription of its webhook, at once or after its delay."""
+    run_due_trades(db, tickers)
+    with immediate_transaction(db):
+        received_at = now(db)
+        execute_at = received_at + timedelta(seconds=float(signal.get("delay", 0)))
+        for subscription in subscriptions_of(db, webhook.uuid):
+            pending = {
+                "id": f"trade-{uuid.uuid4().hex[:12]}",
+                "signal_id": signal_id,
+                "log_id": log_id,
+                "subscription_id": subscription.id,
+                "account_id": subscription.account_id,
+                "webhook_uuid": webhook.uuid,
+                "signal": signal,
+                "received_at": received_at.isoformat(),
+                "execute_at": execute_at.isoformat(),
+                "status": "pending",
+            }
+            if execute_at > received_at:
+                save_trade(db, pending)
+            else:
+                _run(db, subscription, webhook.asset_class, pending, tickers)

@@ -1,9 +1,12 @@
 """The test-control API in-process: token, webhooks with subscriptions, accounts, quotes, clock, trades."""
 
+import re
+
 import pytest
 
 from reference_server import create_app, trading
 from reference_server.config import GatewayConfig
+from webhook_spec.openapi import CONTROL_API
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -15,9 +18,21 @@ def client(tmp_path):
     return create_app(GatewayConfig(data_dir=tmp_path, control_token=TOKEN)).test_client()
 
 
+def _template(path: str) -> str:
+    """The schema/control-api.yaml path that a concrete path matches."""
+    for template in CONTROL_API.document["paths"]:
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
+            return template
+    raise AssertionError(f"{path} is not in schema/control-api.yaml")
+
+
 def control(client, method: str, path: str, body=None, status: int = 200):
+    """Call the control API and check the answer against its documented schema."""
     response = client.open(f"/control{path}", method=method, json=body, headers=AUTH)
     assert response.status_code == status, response.json
+    validator = CONTROL_API.response_validator(_template(f"/control{path.split('?')[0]}"), method, status)
+    assert validator is not None, f"{method} {path} {status} is undocumented"
+    assert [error.message for error in validator.iter_errors(response.json)] == []
     return response.json
 
 
@@ -77,6 +92,12 @@ def test_invalid_webhook_requests_are_400_with_the_reason(client, body):
     assert answer["messageCode"] == "control-invalid-request" and answer["errors"]
 
 
+def test_request_bodies_are_checked_against_the_control_api_schema(client):
+    body = {"subscriptions": [{"settings": {"allowed_sides": "long"}}]}
+    answer = control(client, "POST", "/webhooks", body, status=400)
+    assert answer["errors"][0].startswith("/subscriptions/0/settings/allowed_sides: 'long' is not one of")
+
+
 def test_the_main_document_take_profit_18500_plus_100_is_18600(client):
     settings = {"use_signal_take_profit": True, "broker": {"supports_quotes": False}}
     created = webhook(client, "futures", settings)
@@ -87,9 +108,15 @@ def test_the_main_document_take_profit_18500_plus_100_is_18600(client):
     )
     record = trade(client, answer)
     assert record["plan"]["take_profit"]["limit_price"] == 18600
-    assert record["fills"] == [
-        {"role": "entry", "symbol": "MNQU2025", "side": "buy", "quantity": 1, "price": 18500}
-    ]
+    fill = {
+        "role": "entry",
+        "symbol": "MNQU2025",
+        "side": "buy",
+        "quantity": 1,
+        "price": 18500,
+        "slippage": 0,
+    }
+    assert record["fills"] == [fill]
     account = control(client, "GET", f"/accounts/{created['subscriptions'][0]['account_id']}")
     assert account["positions"] == [{"symbol": "MNQU2025", "quantity": 1, "avg_price": 18500}]
     assert [order["role"] for order in account["open_orders"]] == ["take_profit"]
@@ -164,3 +191,50 @@ def test_a_failing_trade_leaves_the_signal_accepted(client, monkeypatch):
     assert trade(client, answer)["plan"]["rejection"] == "internal-error"
     entries = control(client, "GET", f"/log?webhook={created['uuid']}")["entries"]
     assert entries[0]["outcome"] == "accepted"
+
+
+@pytest.mark.decision("D-047")
+def test_a_delayed_signal_waits_as_a_pending_trade_until_the_clock_reaches_it(client):
+    created = webhook(client)
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:00Z"})
+    answer = signal(client, created, {"ticker": "SQ", "action": "buy", "signalPrice": 70, "delay": 30})
+    pending = trade(client, answer)
+    assert (pending["status"], pending["execute_at"]) == ("pending", "2025-06-18T14:30:30+00:00")
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:29Z"})
+    assert trade(client, answer)["status"] == "pending"
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:30Z"})
+    executed = trade(client, answer)
+    assert executed["status"] == "executed" and executed["plan"]["entry"]["instruction"] == "buy"
+
+
+@pytest.mark.decision("D-047")
+@pytest.mark.parametrize(
+    ("expires", "delay", "rejection"),
+    [("+10 seconds", 30, "expired"), ("+1 minute", 30, None), ("2025-06-18T14:30:20Z", 30, "expired")],
+)
+def test_a_signal_not_executed_by_its_expiry_is_not_executed(client, expires, delay, rejection):
+    created = webhook(client)
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:00Z"})
+    body = {"ticker": "SQ", "action": "buy", "signalPrice": 70, "delay": delay, "expiresAt": expires}
+    answer = signal(client, created, body)
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:31:00Z"})
+    assert trade(client, answer)["plan"]["rejection"] == rejection
+
+
+@pytest.mark.decision("D-047")
+def test_slippage_is_the_fill_against_signal_price(client):
+    created = webhook(client)
+    control(client, "PUT", "/quotes/SQ", {"bid": 70.4, "ask": 70.5, "last": None})
+    fill = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy", "signalPrice": 70}))[
+        "fills"
+    ][0]
+    assert (fill["price"], fill["slippage"]) == (70.5, 0.5)
+
+
+@pytest.mark.decision("D-047")
+def test_latency_is_receipt_minus_the_signal_time(client):
+    created = webhook(client)
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:02.5Z"})
+    signal(client, created, {"ticker": "SQ", "action": "buy", "time": "2025-06-18T14:30:00Z"})
+    (entry,) = control(client, "GET", f"/log?webhook={created['uuid']}")["entries"]
+    assert entry["latency_seconds"] == 2.5

@@ -14,25 +14,10 @@ from pytest_bdd import parsers, then
 
 from conformance.client import TargetClient
 from conformance.steps.given_control import NUMBER, ControlSession
+from webhook_spec.openapi import CONTROL_API
 
-REJECTION_REASONS = frozenset(
-    {
-        "nothing-to-do",
-        "no-position",
-        "position-exists",
-        "outside-trading-window",
-        "side-not-allowed",
-        "no-price",
-        "no-equity",
-        "no-stop-loss",
-        "invalid-price",
-        "quantity-zero",
-        "sizing-unsupported",
-        "order-type-unsupported",
-        "time-in-force-unsupported",
-        "no-contract",
-    }
-)
+# The reasons schema/control-api.yaml documents: one source for the gateway's answers and the scenarios.
+REJECTION_REASONS = frozenset(CONTROL_API.document["components"]["schemas"]["RejectionReason"]["enum"])
 INSTRUCTIONS = r"buy_to_cover|buy|sell_short|sell"
 ROLES = {
     "entry": "entry",
@@ -258,3 +243,29 @@ def the_account_has_no_open_orders_for(control, symbol: str) -> None:
     """No order for the symbol is working now."""
     orders = control.client.get_account(control.account())["open_orders"]
     assert not [order for order in orders if order["symbol"] == symbol], _dump(orders)
+
+
+@then(parsers.re(rf"the (?P<role>entry|exit) fill's slippage is (?P<slippage>{NUMBER})"))
+def the_fill_slippage_is(client, control, role: str, slippage: str) -> None:
+    """The fill of this role records this slippage against the signal's signalPrice."""
+    fills = [fill for fill in _trade(client, control)["fills"] if fill["role"] == role]
+    assert len(fills) == 1, f"expected one {role} fill: {_dump(fills)}"
+    got = fills[0].get("slippage")
+    assert got is not None and _decimal(got) == Decimal(slippage), f"the {role} fill's slippage is {got!r}"
+
+
+@then("the trade is pending")
+def the_trade_is_pending(client, control) -> None:
+    """The signal's trade waits for its delay: nothing was planned or executed yet."""
+    trade = _trade(client, control)
+    assert trade.get("status") == "pending", f"the trade is {trade.get('status')!r}: {_dump(trade)}"
+
+
+@then(parsers.re(rf"the signal's latency is (?P<seconds>{NUMBER}) seconds"))
+def the_signal_latency_is(client, control, seconds: str) -> None:
+    """The signal log records the time from the signal's `time` to its receipt."""
+    log_id = client.exchanges[-1].json().get("logId")
+    entries = [entry for entry in control.client.log(limit=1000) if entry["log_id"] == log_id]
+    assert entries, f"the log has no entry {log_id}"
+    got = entries[0].get("latency_seconds")
+    assert got is not None and _decimal(got) == Decimal(seconds), f"the latency is {got!r}"

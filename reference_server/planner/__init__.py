@@ -16,6 +16,7 @@ from reference_server.planner.model import (
     TradingWindow,
 )
 from reference_server.planner.options import (
+    add_months,
     instrument_from,
     resolve_expiration,
     scan_option_type,
@@ -41,6 +42,7 @@ __all__ = [
     "SubscriptionSettings",
     "TakeProfit",
     "TradingWindow",
+    "add_months",
     "instrument_from",
     "plan_trade",
     "resolve_expiration",

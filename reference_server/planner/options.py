@@ -42,7 +42,7 @@ def market_date(clock: datetime) -> date:
     return clock.astimezone(MARKET_ZONE).date()
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """Calendar months later, clamped to the month's end (Jan 31 + 1 month = Feb 28 or 29)."""
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
@@ -61,7 +61,7 @@ def resolve_expiration(expiration: str | date | None, today: date) -> date:
     n, unit = int(match["n"]), match["unit"]
     if unit in ("day", "week"):
         return today + timedelta(days=n * (7 if unit == "week" else 1))
-    return _add_months(today, n * (12 if unit == "year" else 1))
+    return add_months(today, n * (12 if unit == "year" else 1))
 
 
 def scan_option_type(option_type: str | None, action: str) -> OptionType | None:

@@ -16,6 +16,7 @@ SIZING_UNSUPPORTED = "sizing-unsupported"
 ORDER_TYPE_UNSUPPORTED = "order-type-unsupported"
 TIME_IN_FORCE_UNSUPPORTED = "time-in-force-unsupported"
 NO_CONTRACT = "no-contract"
+EXPIRED = "expired"
 
 REASONS: dict[str, str] = {
     NOTHING_TO_DO: "the signal yields no cancel, no exit and no entry",
@@ -32,6 +33,7 @@ REASONS: dict[str, str] = {
     ORDER_TYPE_UNSUPPORTED: "neither the requested order type nor the default is supported",
     TIME_IN_FORCE_UNSUPPORTED: "neither the requested time in force nor the default is supported",
     NO_CONTRACT: "option chain selection found no contract matching the signal",
+    EXPIRED: "the signal's expiresAt passed before it was executed (for example after its delay)",
 }
 
 
