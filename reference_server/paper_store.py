@@ -45,12 +45,20 @@ def add_subscription(
     return subscription
 
 
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(row["id"], row["webhook_uuid"], row["account_id"], json.loads(row["settings"]))
+
+
 def subscriptions_of(db: sqlite3.Connection, webhook_uuid: str) -> list[Subscription]:
     """The subscriptions a webhook's signals go to."""
     rows = db.execute("SELECT * FROM subscriptions WHERE webhook_uuid = ? ORDER BY rowid", (webhook_uuid,))
-    return [
-        Subscription(r["id"], r["webhook_uuid"], r["account_id"], json.loads(r["settings"])) for r in rows
-    ]
+    return [_subscription(row) for row in rows]
+
+
+def subscription_by_id(db: sqlite3.Connection, subscription_id: str) -> Subscription | None:
+    """One subscription, or None."""
+    row = db.execute("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
+    return None if row is None else _subscription(row)
 
 
 def account_exists(db: sqlite3.Connection, account_id: str) -> bool:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from reference_server import broker
-from reference_server.codec import decimal, plan_json, settings_from_json, trade_json
+from reference_server.codec import decimal, settings_from_json, trade_json
 from reference_server.db import immediate_transaction
 from reference_server.paper_store import (
     Subscription,
@@ -25,6 +25,7 @@ from reference_server.paper_store import (
     quote_of,
     save_account,
     save_trade,
+    subscription_by_id,
     subscriptions_of,
 )
 from reference_server.planner import (
@@ -148,21 +149,18 @@ def _run(
 
 def run_due_trades(db: sqlite3.Connection, tickers: TickerDatabase) -> None:
     """Execute the pending trades whose delay has passed on the gateway's clock."""
+    if not due_trades(db, now(db)):  # the usual case: no write lock taken
+        return
     with immediate_transaction(db):
         for pending in due_trades(db, now(db)):
             webhook = find_webhook(db, pending["webhook_uuid"])
-            subscription = next(
-                (
-                    s
-                    for s in subscriptions_of(db, pending["webhook_uuid"])
-                    if s.id == pending["subscription_id"]
-                ),
-                None,
-            )
-            if webhook is None or subscription is None:  # deleted since: nothing left to trade
-                save_trade(
-                    db, pending | {"status": "executed", "plan": plan_json(Plan(rejection=INTERNAL_ERROR))}
+            subscription = subscription_by_id(db, pending["subscription_id"])
+            if webhook is None or subscription is None:  # removed since: nothing left to trade
+                account, roles = load_account(db, pending["account_id"])
+                outcome = trade_json(
+                    None, Plan(rejection=INTERNAL_ERROR), (), pending["account_id"], account, roles, None
                 )
+                save_trade(db, pending | outcome | {"status": "executed", "executed_at": now(db).isoformat()})
                 continue
             _run(db, subscription, webhook.asset_class, pending, tickers)
 
@@ -177,10 +175,13 @@ def trade_signal(
 ) -> None:
     """Run an accepted signal through every subscription of its webhook, at once or after its delay."""
     run_due_trades(db, tickers)
+    subscriptions = subscriptions_of(db, webhook.uuid)
+    if not subscriptions:  # a webhook without subscriptions only logs its signals
+        return
     with immediate_transaction(db):
         received_at = now(db)
         execute_at = received_at + timedelta(seconds=float(signal.get("delay", 0)))
-        for subscription in subscriptions_of(db, webhook.uuid):
+        for subscription in subscriptions:
             pending = {
                 "id": f"trade-{uuid.uuid4().hex[:12]}",
                 "signal_id": signal_id,
