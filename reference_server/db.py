@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
 from reference_server.config import GatewayConfig
 
@@ -102,18 +103,24 @@ def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Co
 
 
 def get_db() -> sqlite3.Connection:
-    """The current request's connection, opened on first use."""
-    if "db" not in g:
+    """The serving thread's connection, opened on its first request and kept.
+
+    One connection per thread for the process's life: opening one per request costs a connect and,
+    when the last one closes, a WAL checkpoint, on every request.
+    """
+    connections = current_app.extensions["db_connections"]
+    connection = getattr(connections, "connection", None)
+    if connection is None:
         config = current_app.config["GATEWAY"]
-        g.db = connect(str(config.database), config.sqlite_synchronous)
-    return g.db
+        connection = connections.connection = connect(str(config.database), config.sqlite_synchronous)
+    return connection
 
 
-def close_db(_error: BaseException | None = None) -> None:
-    """Close the request's connection, if one was opened."""
-    connection = g.pop("db", None)
-    if connection is not None:
-        connection.close()
+def end_request(_error: BaseException | None = None) -> None:
+    """Leave no transaction open past a request, whatever happened in it."""
+    connection = getattr(current_app.extensions["db_connections"], "connection", None)
+    if connection is not None and connection.in_transaction:
+        connection.rollback()
 
 
 def open_database(config: GatewayConfig) -> sqlite3.Connection:
@@ -127,4 +134,5 @@ def open_database(config: GatewayConfig) -> sqlite3.Connection:
 def init_app(app: Flask) -> None:
     """Create the database and close connections at the end of each request."""
     open_database(app.config["GATEWAY"]).close()
-    app.teardown_appcontext(close_db)
+    app.extensions["db_connections"] = threading.local()
+    app.teardown_appcontext(end_request)

@@ -11,7 +11,13 @@ from jsonschema.exceptions import ValidationError
 from webhook_spec.catalogue import error_code
 from webhook_spec.normalize import normalize
 from webhook_spec.parsing import BodyError, parse_body
-from webhook_spec.signal_schema import CODE_KEYWORD, resolve, signal_schema, signal_validator
+from webhook_spec.signal_schema import (
+    CODE_KEYWORD,
+    fast_signal_validator,
+    resolve,
+    signal_schema,
+    signal_validator,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,16 @@ def _pointer(error: ValidationError) -> str:
     return "".join(f"/{_escape(token)}" for token in tokens)
 
 
+def _is_valid(document: Any) -> bool:
+    try:
+        return fast_signal_validator().is_valid(document)
+    except (ValueError, OverflowError):  # a value jsonschema-rs cannot take: let the full validator judge
+        return signal_validator().is_valid(document)
+
+
 def _schema_error(document: Any) -> SignalError | None:
+    if _is_valid(document):
+        return None
     best: tuple[int, str, SignalError] | None = None
     for error in signal_validator().iter_errors(document):
         code = code_for_schema_path(tuple(error.absolute_schema_path))
