@@ -134,8 +134,15 @@ def running_gateway(
         "0",
         *args,
     ]
+    # Its own process group, so that the gateway and its workers can be signalled together.
     process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
     )
     gateway = RunningGateway(process)
     threading.Thread(target=gateway._read_output, daemon=True).start()

@@ -49,7 +49,7 @@ class GatewayConfig:
     trusted_proxies: tuple[str, ...] = ()
     rate_limit_storage: str = "memory://"
     rate_limits: str = SPEC_RATE_LIMITS
-    sqlite_synchronous: str = "FULL"
+    sqlite_synchronous: str = "NORMAL"  # DECISIONS D-048
     control_token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -112,7 +112,7 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
     webhooks = tuple(_webhook(entry, index) for index, entry in enumerate(document.get("webhooks", [])))
     if len({webhook.uuid for webhook in webhooks}) != len(webhooks):
         raise ConfigError("webhooks: a uuid is declared twice")
-    synchronous = gateway.get("sqlite_synchronous", "FULL").upper()
+    synchronous = gateway.get("sqlite_synchronous", GatewayConfig.sqlite_synchronous).upper()
     if synchronous not in ("NORMAL", "FULL", "EXTRA"):
         raise ConfigError("gateway.sqlite_synchronous must be NORMAL, FULL or EXTRA")
     return GatewayConfig(

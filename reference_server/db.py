@@ -80,8 +80,8 @@ CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
-def connect(path: str, synchronous: str = "FULL") -> sqlite3.Connection:
-    """Open the database in WAL mode; `synchronous` decides what a commit survives (FULL: power loss)."""
+def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
+    """Open the database in WAL mode; `synchronous` decides what a commit survives (D-048)."""
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode=WAL")

@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
         key_prefix="webhook-gateway",
         default_limits=[],
     )
+    # Every request is exempt from Flask-Limiter's own before-request pass: the pipeline counts each
+    # webhook request itself, after the password and source checks.
+    limiter.request_filter(lambda: True)
     app.extensions["webhook_limiter"] = limiter
 
 

@@ -32,10 +32,15 @@ def _resolver():
     return Registry().with_resource(schema["$id"], resource).resolver(base_uri=schema["$id"])
 
 
+@cache
+def _lookup(ref: str) -> Any:
+    return _resolver().lookup(ref).contents
+
+
 def resolve(node: Any) -> Any:
     """Follow `node`'s $ref chain (local references only) to the schema it names."""
     while isinstance(node, dict) and "$ref" in node:
-        node = _resolver().lookup(node["$ref"]).contents
+        node = _lookup(node["$ref"])
     return node
 
 
