@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -80,8 +81,14 @@ def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
         signal=outcome.normalized,
     )
     write_entry(get_db(), accepted)  # committed before the 200 is sent: nothing accepted is lost
-    _trade(webhook, accepted, tickers)
+    if _paper_trading():
+        _trade(webhook, accepted, tickers)
     return accepted_response(accepted.signal_id, accepted.log_id, outcome.normalized)
+
+
+def _paper_trading() -> bool:
+    """Whether the test-control API is on: only it creates subscriptions and sets the clock."""
+    return current_app.config["GATEWAY"].control_token is not None
 
 
 def _trade(webhook: Webhook, accepted: LogEntry, tickers: TickerDatabase) -> None:
@@ -103,5 +110,5 @@ def receive_signal(webhook_uuid: str, password: str) -> Response:
     address = client_address(
         request.remote_addr or "", request.headers.get("X-Forwarded-For"), config.trusted_proxies
     )
-    entry = new_entry(webhook.uuid, address, now(get_db()))  # the test-control API may set the clock
+    entry = new_entry(webhook.uuid, address, now(get_db()) if _paper_trading() else datetime.now(UTC))
     return _check_access(webhook, password, entry) or _check_signal(webhook, entry)
