@@ -1,0 +1,84 @@
+"""Plain-text tables of the bench results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+from bench.kit_timing import KitTiming, TimedRun
+from bench.stats import LoadResult
+from bench.throughput import Measurement, pairs, ratio
+from bench.validation_cost import ValidationTiming
+
+DESCRIPTION_WIDTH = 60
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """Columns padded to their widest cell; the first `left` columns left-aligned, the rest right."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (
+            str(cell).ljust(width) if index < left else str(cell).rjust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def _latency_cells(result: LoadResult) -> list[str]:
+    percentiles = (f"{ms:.1f}" for ms in (result.p50_ms, result.p90_ms, result.p99_ms))
+    return [f"{result.rps:.0f}", *percentiles, f"{result.max_ms:.0f}"]
+
+
+def throughput_table(measurements: Sequence[Measurement]) -> str:
+    """Gateway and bare app side by side, per case and concurrency, with the gateway/bare ratio."""
+    headers = ["case", "conns", "gw req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"]
+    headers += ["bare req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "gw/bare", "unexpected"]
+    rows = [
+        [
+            gw.case,
+            str(gw.connections),
+            *_latency_cells(gw.result),
+            *_latency_cells(bare.result),
+            f"{ratio(gw.result, bare.result):.2f}",
+            f"{gw.unexpected}/{bare.unexpected}",
+        ]
+        for gw, bare in pairs(measurements)
+    ]
+    return format_table(headers, rows)
+
+
+def _validation_cells(number: int, t: ValidationTiming) -> list[str]:
+    valid = "yes" if t.valid else "no"
+    cells = [str(number), t.description[:DESCRIPTION_WIDTH], str(t.size), valid]
+    return [*cells, f"{t.validate_us:.1f}", f"{t.loads_us:.2f}", f"{t.ratio:.0f}x"]
+
+
+def validation_table(timings: Sequence[ValidationTiming]) -> str:
+    """Per example: size, validity, µs per validate_body and json.loads call, and their ratio."""
+    headers = ["#", "example", "bytes", "valid", "validate µs", "loads µs", "ratio"]
+    rows = [_validation_cells(number, timing) for number, timing in enumerate(timings, 1)]
+    validate, loads = median(t.validate_us for t in timings), median(t.loads_us for t in timings)
+    ratios = median(t.ratio for t in timings)
+    rows.append(["", "median", "", "", f"{validate:.1f}", f"{loads:.2f}", f"{ratios:.0f}x"])
+    return format_table(headers, rows, left=2)
+
+
+def _run_cells(label: str, run: TimedRun) -> list[str]:
+    seconds = "n/a" if run.seconds is None else f"{run.seconds:.1f}"
+    return [label, seconds, "" if run.cases is None else str(run.cases), str(run.exit_code)]
+
+
+def kit_table(timing: KitTiming) -> str:
+    """The kit's wall times against st run's, on the same number of generated cases."""
+    rows = [
+        _run_cells(f"webhook-conformance run --property-cases {timing.property_cases}", timing.kit),
+        _run_cells("webhook-conformance run --no-properties", timing.kit_without_properties),
+        _run_cells("  its property layer (from --json)", timing.property_layer),
+        _run_cells(f"st run --mode all -n {timing.kit.cases} (fuzzing, POST only)", timing.st_run),
+    ]
+    failures = [f"  failed: {failure}" for failure in timing.report.failures]
+    return "\n".join([format_table(["run", "seconds", "cases", "exit"], rows), *failures])
