@@ -17,7 +17,6 @@ from reference_server.webhook_store import (
     create_webhook,
     list_webhooks,
     rotate_password,
-    sync_config_webhooks,
 )
 
 
@@ -80,13 +79,17 @@ def _describe(webhook: Webhook) -> str:
 
 
 def _open_store(config: GatewayConfig) -> sqlite3.Connection:
-    """The database with the config's webhooks in it, as the server would have them."""
-    connection = open_database(config)
-    sync_config_webhooks(connection, config.webhooks)
-    return connection
+    """The database as the server left it: only `serve` writes the config's webhooks into it."""
+    return open_database(config)
 
 
 def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
+    if args.action == "rotate" and args.uuid.lower() in {webhook.uuid for webhook in config.webhooks}:
+        print(
+            f"error: webhook {args.uuid} is declared in the config file: change its password there",
+            file=sys.stderr,
+        )
+        return 2
     connection = _open_store(config)
     try:
         if args.action == "create":

@@ -28,10 +28,12 @@ from reference_server.signal_log import read_entries
 from reference_server.trading import run_due_trades
 from reference_server.webhook_store import create_webhook
 from webhook_spec.openapi import CONTROL_API
+from webhook_spec.parsing import BodyError, parse_body
 
 bp = Blueprint("control", __name__, url_prefix="/control")
 # Webhooks created here serve scenarios, not traders: limits no scenario reaches unless it asks for some.
 SCENARIO_RATE_LIMITS = "1000000/minute;10000000/hour"
+MAX_LOG_ENTRIES = 10000
 
 
 class ControlError(Exception):
@@ -70,7 +72,10 @@ def _operation_path() -> str:
 
 def _body() -> dict[str, Any]:
     """The JSON body, checked against its schema in schema/control-api.yaml."""
-    body = request.get_json(force=True, silent=True)
+    try:  # the webhook's strict parser: no NaN, Infinity or numbers beyond the double range
+        body = parse_body(request.get_data())
+    except BodyError:
+        body = None
     if not isinstance(body, dict):
         raise _invalid("the body must be a JSON object")
     validator = CONTROL_API.request_validator(_operation_path(), request.method)
@@ -269,5 +274,7 @@ def log() -> Response:
         limit = int(request.args.get("limit", 100))
     except ValueError:
         raise _invalid("limit must be a whole number") from None
+    if not 1 <= limit <= MAX_LOG_ENTRIES:
+        raise _invalid(f"limit must be from 1 to {MAX_LOG_ENTRIES}")
     entries = read_entries(get_db(), request.args.get("webhook"), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})

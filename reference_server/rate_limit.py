@@ -45,8 +45,11 @@ def hit_webhook_limits(webhook_uuid: str, limits: str | None) -> int | None:
     `limits` is the webhook's own setting, or None for the gateway's.
     """
     strategy = current_app.extensions["webhook_limiter"].limiter
-    for limit in _parsed(limits or current_app.config["GATEWAY"].rate_limits):
-        if not strategy.hit(limit, "webhook", webhook_uuid):
-            reset_at, _remaining = strategy.get_window_stats(limit, "webhook", webhook_uuid)
-            return max(1, math.ceil(reset_at - time.time()))
-    return None
+    parsed = _parsed(limits or current_app.config["GATEWAY"].rate_limits)
+    # Test every window before counting in any, so a refused request uses up no window's quota.
+    full = [limit for limit in parsed if not strategy.test(limit, "webhook", webhook_uuid)]
+    if not full and all(strategy.hit(limit, "webhook", webhook_uuid) for limit in parsed):
+        return None
+    full = full or parsed
+    resets = [strategy.get_window_stats(limit, "webhook", webhook_uuid)[0] for limit in full]
+    return max(1, math.ceil(max(resets) - time.time()))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reference_server.config import WebhookConfig
+from reference_server.db import immediate_transaction
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def save_webhook(db: sqlite3.Connection, webhook: WebhookConfig, origin: str) ->
 
 def sync_config_webhooks(db: sqlite3.Connection, webhooks: tuple[WebhookConfig, ...]) -> None:
     """Make the stored config webhooks exactly the declared ones (CLI-created ones stay)."""
-    with db:
+    with immediate_transaction(db):  # no request ever sees the config webhooks half replaced
         db.execute("DELETE FROM webhooks WHERE origin = 'config'")
         for webhook in webhooks:
             save_webhook(db, webhook, "config")

@@ -144,3 +144,21 @@ def test_the_default_limits_are_the_specs():
     from reference_server.config import GatewayConfig
 
     assert GatewayConfig().rate_limits == "60/minute;500/hour"
+
+
+@pytest.fixture(scope="module")
+def two_windows_gateway(tmp_path_factory):
+    """A short window inside a long one, to see which quotas a refused request uses."""
+    with gateway_process(
+        tmp_path_factory.mktemp("two"), rate_limits="2 per 1 second;3 per 30 seconds"
+    ) as running:
+        yield running
+
+
+@pytest.mark.decision("D-026")
+def test_a_request_refused_by_the_long_window_says_so_and_uses_no_quota(two_windows_gateway):
+    assert sorted(_send(two_windows_gateway, "limited-a", 3)) == [200, 200, 429]  # the second's window
+    time.sleep(1.1)
+    assert _send(two_windows_gateway, "limited-a", 1) == [200]  # third of 30 seconds
+    response = post(two_windows_gateway, "limited-a", SIGNAL)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 20
