@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,6 @@ class GatewayConfig:
     rate_limits: str = SPEC_RATE_LIMITS
     sqlite_synchronous: str = "NORMAL"  # DECISIONS D-048
     control_token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:

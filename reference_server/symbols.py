@@ -45,8 +45,8 @@ _CONTINUOUS = re.compile(r"^(?P<root>[A-Z0-9]{1,5})(?P<rank>[1-9])!$")
 _OCC_SCALE = Decimal(1000)
 
 
-def canonical_strike(value: Decimal) -> Decimal:
-    """The strike without trailing zeros or exponent: 68, 582.5."""
+def canonical_decimal(value: Decimal) -> Decimal:
+    """The number without trailing zeros or exponent: strike 68 or 582.5, quantity 10 or 2.5."""
     integral = value.to_integral_value()
     return integral.quantize(Decimal(1)) if value == integral else value.normalize()
 
@@ -140,7 +140,7 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 def _strike(text: str) -> Decimal:
     value = Decimal(text) / _OCC_SCALE if len(text) == 8 and "." not in text else Decimal(text)
-    return canonical_strike(value)
+    return canonical_decimal(value)
 
 
 def parse_option(ticker: str) -> OptionContract | None:

@@ -23,7 +23,7 @@ from reference_server.symbols import (
     FuturesRule,
     OptionContract,
     ParsedTicker,
-    canonical_strike,
+    canonical_decimal,
     classify,
     front_month,
 )
@@ -158,7 +158,7 @@ def _option_from_fields(root: str, signal: Mapping[str, Any]) -> OptionContract 
         expires = date.fromisoformat(expiration)
     except ValueError:  # a relative expression selects a contract from the chain later
         return None
-    return OptionContract(root, expires, option_type, canonical_strike(Decimal(str(strike))))
+    return OptionContract(root, expires, option_type, canonical_decimal(Decimal(str(strike))))
 
 
 def _typed(contract: OptionContract, option_type: Any) -> OptionContract:

@@ -29,6 +29,7 @@ from reference_server.paper_store import (
     subscriptions_of,
 )
 from reference_server.planner import (
+    AccountSnapshot,
     Instrument,
     Plan,
     add_months,
@@ -108,9 +109,7 @@ def _trade(
             raise _NoTrade(EXPIRED)
         instrument = _instrument(db, asset_class, signal, tickers, clock)
     except _NoTrade as no_trade:
-        return trade_json(
-            None, Plan(rejection=no_trade.reason), (), subscription.account_id, account, roles, None
-        )
+        return _untraded(subscription.account_id, account, roles, no_trade.reason)
     quote = quote_of(db, instrument.symbol)
     settings = settings_from_json(subscription.settings)
     plan = plan_trade(
@@ -123,6 +122,15 @@ def _trade(
     return trade_json(
         instrument, plan, execution.fills, subscription.account_id, execution.account, roles, signal_price
     )
+
+
+def _untraded(account_id: str, account: AccountSnapshot, roles: dict, reason: str) -> dict:
+    """The record of a trade rejected before it could act: the account as it was."""
+    return trade_json(None, Plan(rejection=reason), (), account_id, account, roles, None)
+
+
+def _save_executed(db: sqlite3.Connection, pending: dict, parts: dict) -> None:
+    save_trade(db, pending | parts | {"status": "executed", "executed_at": now(db).isoformat()})
 
 
 def _run(
@@ -139,12 +147,9 @@ def _run(
     except Exception:  # a planner bug must not lose the accepted signal nor answer 5xx
         db.execute("ROLLBACK TO trade")
         _logger.exception("planning the trade of subscription %s failed", subscription.id)
-        account, roles = load_account(db, subscription.account_id)
-        parts = trade_json(
-            None, Plan(rejection=INTERNAL_ERROR), (), subscription.account_id, account, roles, None
-        )
+        parts = _untraded(subscription.account_id, *load_account(db, subscription.account_id), INTERNAL_ERROR)
     db.execute("RELEASE trade")
-    save_trade(db, pending | parts | {"status": "executed", "executed_at": now(db).isoformat()})
+    _save_executed(db, pending, parts)
 
 
 def run_due_trades(db: sqlite3.Connection, tickers: TickerDatabase) -> None:
@@ -156,11 +161,10 @@ def run_due_trades(db: sqlite3.Connection, tickers: TickerDatabase) -> None:
             webhook = find_webhook(db, pending["webhook_uuid"])
             subscription = subscription_by_id(db, pending["subscription_id"])
             if webhook is None or subscription is None:  # removed since: nothing left to trade
-                account, roles = load_account(db, pending["account_id"])
-                outcome = trade_json(
-                    None, Plan(rejection=INTERNAL_ERROR), (), pending["account_id"], account, roles, None
+                account_id = pending["account_id"]
+                _save_executed(
+                    db, pending, _untraded(account_id, *load_account(db, account_id), INTERNAL_ERROR)
                 )
-                save_trade(db, pending | outcome | {"status": "executed", "executed_at": now(db).isoformat()})
                 continue
             _run(db, subscription, webhook.asset_class, pending, tickers)
 

@@ -10,6 +10,7 @@ from jsonschema.exceptions import ValidationError
 
 from webhook_spec.catalogue import error_code
 from webhook_spec.normalize import normalize
+from webhook_spec.openapi import escape_pointer
 from webhook_spec.parsing import BodyError, parse_body
 from webhook_spec.signal_schema import (
     CODE_KEYWORD,
@@ -60,10 +61,6 @@ def code_for_schema_path(path: tuple[str | int, ...]) -> str:
     return code
 
 
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
 def _pointer(error: ValidationError) -> str:
     tokens = list(error.absolute_path)
     if error.validator in ("required", "dependentRequired") and isinstance(error.instance, dict):
@@ -72,7 +69,7 @@ def _pointer(error: ValidationError) -> str:
             wanted = [name for names in wanted.values() for name in names]
         missing = [name for name in wanted if name not in error.instance]
         tokens.extend(missing[:1])
-    return "".join(f"/{_escape(token)}" for token in tokens)
+    return "".join(f"/{escape_pointer(str(token))}" for token in tokens)
 
 
 def _is_valid(document: Any) -> bool:

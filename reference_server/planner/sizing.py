@@ -14,6 +14,7 @@ from reference_server.planner.reasons import (
     Rejected,
 )
 from reference_server.planner.signal import SignalView
+from reference_server.symbols import canonical_decimal
 
 FRACTIONAL_CLASSES = frozenset({"stocks", "crypto"})  # option and futures contracts are whole units
 
@@ -23,19 +24,13 @@ def fractional_allowed(settings: SubscriptionSettings, instrument: Instrument) -
     return settings.fractional and settings.broker.fractional and instrument.asset_class in FRACTIONAL_CLASSES
 
 
-def canonical(quantity: Decimal) -> Decimal:
-    """The quantity without trailing zeros or exponent: 10, 2.5."""
-    integral = quantity.to_integral_value()
-    return integral.quantize(Decimal(1)) if quantity == integral else quantity.normalize()
-
-
 def round_down(quantity: Decimal, *, fractional: bool, places: int) -> Decimal:
     """Round down to whole units, or to `places` decimals when fractions are allowed; 0 is rejected."""
     step = Decimal(1).scaleb(-places) if fractional else Decimal(1)
     rounded = quantity.quantize(step, rounding=ROUND_DOWN)
     if rounded <= 0:
         raise Rejected(QUANTITY_ZERO)
-    return canonical(rounded)
+    return canonical_decimal(rounded)
 
 
 def entry_method(view: SignalView, settings: SubscriptionSettings) -> tuple[SizingMethod, Decimal]:
