@@ -24,6 +24,7 @@ from reference_server.config import (
 )
 from reference_server.db import get_db, immediate_transaction
 from reference_server.planner import AccountSnapshot, OpenOrder, Position
+from reference_server.rate_limit import reset_limits
 from reference_server.signal_log import read_entries
 from reference_server.trading import run_due_trades
 from reference_server.webhook_store import create_webhook
@@ -96,7 +97,7 @@ def reset() -> Response:
     db = get_db()
     with immediate_transaction(db):
         paper_store.reset(db)
-    current_app.extensions["webhook_limiter"].reset()
+    reset_limits()
     return jsonify({"success": True})
 
 

@@ -9,7 +9,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from limits import parse_many
+from limits.strategies import MovingWindowRateLimiter
 
+from reference_server import rate_limit
 from tests.gateways import gateway_process
 from tests.test_gateway_http import assert_accepted, assert_error, post
 
@@ -162,3 +165,53 @@ def test_a_request_refused_by_the_long_window_says_so_and_uses_no_quota(two_wind
     assert _send(two_windows_gateway, "limited-a", 1) == [200]  # third of 30 seconds
     response = post(two_windows_gateway, "limited-a", SIGNAL)
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 20
+
+
+class _Clock:
+    """A stand-in for time.time that the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(rate_limit.time, "time", clock)
+    return MovingWindowRateLimiter(rate_limit.InProcessWindows()), clock
+
+
+def test_an_in_process_window_lets_limit_requests_through_and_refuses_the_next(windows):
+    limiter, _ = windows
+    limit = parse_many("3/minute")[0]
+    assert [limiter.hit(limit, "webhook", "a") for _ in range(4)] == [True, True, True, False]
+    assert not limiter.test(limit, "webhook", "a")
+    assert limiter.hit(limit, "webhook", "b")  # another key has its own window
+
+
+def test_an_in_process_window_slides(windows):
+    limiter, clock = windows
+    limit = parse_many("2/minute")[0]
+    assert limiter.hit(limit, "webhook", "a")
+    clock.now += 30
+    assert limiter.hit(limit, "webhook", "a")
+    clock.now += 29.5
+    assert not limiter.hit(limit, "webhook", "a")
+    assert limiter.get_window_stats(limit, "webhook", "a").reset_time == pytest.approx(clock.now + 0.5)
+    clock.now += 0.5  # the first request is now exactly 60 s old: it still counts
+    assert not limiter.hit(limit, "webhook", "a")
+    clock.now += 0.001
+    assert limiter.hit(limit, "webhook", "a")
+
+
+def test_resetting_in_process_windows_forgets_every_count(windows):
+    limiter, _ = windows
+    limit = parse_many("1/hour")[0]
+    assert limiter.hit(limit, "webhook", "a")
+    limiter.storage.reset()
+    assert limiter.hit(limit, "webhook", "a")
+    limiter.clear(limit, "webhook", "a")
+    assert limiter.test(limit, "webhook", "a")
