@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from reference_server import db, rate_limit
+from reference_server import db, rate_limit, signal_log
 from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
 from reference_server.responses import register_error_handlers
 from reference_server.tickers import TickerDatabase
@@ -19,6 +19,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     app.json.sort_keys = False
     db.init_app(app)
     rate_limit.init_app(app)
+    signal_log.init_app(app)
     app.extensions["ticker_database"] = TickerDatabase.bundled()
     register_error_handlers(app)
 

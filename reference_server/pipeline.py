@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -12,10 +11,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
+from reference_server.ids import uuid7
 from reference_server.paper_store import now
 from reference_server.rate_limit import hit_webhook_limits
 from reference_server.responses import accepted_response, error_response
-from reference_server.signal_log import LogEntry, new_entry, write_entry
+from reference_server.signal_log import LogEntry, log_entry, new_entry
 from reference_server.sources import client_address, source_error
 from reference_server.tickers import TickerDatabase, check_ticker
 from reference_server.trading import trade_signal
@@ -27,7 +27,7 @@ _logger = logging.getLogger(__name__)
 
 
 def _reject(entry: LogEntry, code: str, body: bytes | None = None, headers: dict | None = None) -> Response:
-    write_entry(get_db(), replace(entry, status=error_code(code).status, message_code=code, body=body))
+    log_entry(replace(entry, status=error_code(code).status, message_code=code, body=body))
     return error_response(code, entry.log_id, headers)
 
 
@@ -76,11 +76,11 @@ def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
         entry,
         outcome="accepted",
         status=200,
-        signal_id=str(uuid.uuid4()),
+        signal_id=uuid7(),
         body=body,
         signal=outcome.normalized,
     )
-    write_entry(get_db(), accepted)  # committed before the 200 is sent: nothing accepted is lost
+    log_entry(accepted)  # committed before the 200 is sent: nothing accepted is lost
     if _paper_trading():
         _trade(webhook, accepted, tickers)
     return accepted_response(accepted.signal_id, accepted.log_id, outcome.normalized)
