@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--concurrency", type=int, action="append", help="connections (default 1 8 32 128)")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="cap per load measurement")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument(
+        "--no-pin", dest="pin", action="store_false", help="let servers and load share every CPU"
+    )
     parser.add_argument("--sqlite-synchronous", choices=("NORMAL", "FULL", "EXTRA"), help="gateway setting")
     parser.add_argument("--work-dir", type=Path, help="where the gateway's data dir goes (default: $TMPDIR)")
     parser.add_argument("--property-cases", type=int, default=100, help="kit cases per property check")
@@ -59,6 +62,11 @@ def run_throughput(args: argparse.Namespace, settings: LoadSettings) -> list[Mea
     return measure_servers(settings, concurrencies, args.work_dir, args.sqlite_synchronous, _progress)
 
 
+def _cpus_pinned(settings: LoadSettings) -> dict[str, list[int]] | None:
+    split = settings.cpu_split()
+    return None if split is None else {"servers": sorted(split.server), "load": sorted(split.load)}
+
+
 def _git(*args: str) -> str:
     try:
         process = subprocess.run(["git", *args], capture_output=True, text=True, timeout=10, cwd=PROJECT_DIR)
@@ -76,6 +84,7 @@ def environment(settings: LoadSettings, args: argparse.Namespace) -> dict[str, A
         "commit": _git("rev-parse", "HEAD"),
         "uncommitted": _git("status", "--porcelain").splitlines(),
         "load_generator": settings.name,
+        "cpus_pinned": _cpus_pinned(settings),
         "gunicorn": "reference_server defaults: 1 worker x 4 gthread threads (bare app: the same serve())",
         "sqlite_synchronous": args.sqlite_synchronous or "gateway default",
         "duration": args.duration,
@@ -100,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the selected sections, print their tables, write the JSON results."""
     args = _parser().parse_args(argv)
     sections = args.only or SECTIONS
-    settings = LoadSettings(args.duration, args.warmup, args.max_requests, args.generator)
+    settings = LoadSettings(args.duration, args.warmup, args.max_requests, args.generator, args.pin)
     results: dict[str, Any] = {"environment": environment(settings, args)}
     if "throughput" in sections:
         results["throughput"] = measurements = run_throughput(args, settings)

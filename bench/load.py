@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass
 
 from bench import PROJECT_DIR
+from bench.affinity import CpuSplit, cpu_split
 from bench.stats import LoadResult
 from bench.wrk import wrk_load, wrk_path
 
@@ -21,6 +22,11 @@ class LoadSettings:
     warmup: float = 1.0
     max_requests: int = 1_000_000
     generator: str = "auto"  # auto | wrk | python
+    pin: bool = True  # servers and load generator on separate CPUs, when there are two or more
+
+    def cpu_split(self) -> CpuSplit | None:
+        """The CPUs for the servers and for the load generator, or None when not pinning."""
+        return cpu_split() if self.pin else None
 
     def use_wrk(self) -> bool:
         """Whether wrk drives the load (auto: when it is installed)."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench import PROJECT_DIR
+from bench.affinity import pinned
 from bench.cases import BENCH_WEBHOOK, write_gateway_config
 from bench.processes import served
 from conformance.embedded_gateway import running_gateway
@@ -36,7 +37,15 @@ def bare_url() -> Iterator[str]:
 
 
 @contextmanager
-def both_urls(work_dir: Path | None, synchronous: str | None) -> Iterator[dict[str, str]]:
-    """Both servers at once, so that each measurement pair runs back to back under the same conditions."""
-    with gateway_url(work_dir, synchronous) as gateway, bare_url() as bare:
-        yield {GATEWAY: gateway, BARE: bare}
+def both_urls(
+    work_dir: Path | None, synchronous: str | None, cpus: frozenset[int] | None = None
+) -> Iterator[dict[str, str]]:
+    """Both servers at once, on `cpus` when given, so that each measurement pair runs back to back
+    under the same conditions."""
+    with ExitStack() as servers:
+        with pinned(cpus):
+            urls = {
+                GATEWAY: servers.enter_context(gateway_url(work_dir, synchronous)),
+                BARE: servers.enter_context(bare_url()),
+            }
+        yield urls

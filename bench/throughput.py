@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.affinity import pinned
 from bench.cases import CASES, RequestCase
 from bench.load import LoadSettings, measure
 from bench.servers import BARE, GATEWAY, SERVERS, both_urls
@@ -47,7 +48,8 @@ def measure_servers(
 ) -> list[Measurement]:
     """Every case at every concurrency, the gateway then the bare app back to back."""
     measurements = []
-    with both_urls(work_dir, synchronous) as urls:
+    split = settings.cpu_split()
+    with both_urls(work_dir, synchronous, split and split.server) as urls, pinned(split and split.load):
         for case in CASES:
             for connections in concurrencies:
                 for server in SERVERS:
