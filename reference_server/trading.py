@@ -10,7 +10,7 @@ import logging
 import re
 import sqlite3
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,7 @@ from reference_server.webhook_store import Webhook, find_webhook
 
 _logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal-error"  # a trade the reference gateway failed to plan: logged, never a 5xx
+LATEST = datetime.max.replace(tzinfo=UTC)  # a delay or expiry beyond it lands on it (D-049)
 _RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$")
 
 
@@ -53,6 +54,22 @@ class _NoTrade(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _later(start: datetime, **duration: float) -> datetime:
+    """`start` plus a timedelta(**duration); the latest time there is when that is beyond it (D-049)."""
+    try:
+        return start + timedelta(**duration)
+    except OverflowError:
+        return LATEST
+
+
+def _months_later(start: datetime, months: int) -> datetime:
+    try:
+        day = add_months(start.date(), months)
+    except (ValueError, OverflowError):  # past the year 9999
+        return LATEST
+    return start.replace(year=day.year, month=day.month, day=day.day)
 
 
 def expiry(signal: dict[str, Any], received_at: datetime) -> datetime | None:
@@ -65,9 +82,8 @@ def expiry(signal: dict[str, Any], received_at: datetime) -> datetime | None:
         return datetime.fromisoformat(expires.upper().replace("Z", "+00:00"))
     n, unit = int(match["n"]), match["unit"]
     if unit == "month":
-        day = add_months(received_at.date(), n)
-        return received_at.replace(year=day.year, month=day.month, day=day.day)
-    return received_at + timedelta(**{f"{unit}s": n})
+        return _months_later(received_at, n)
+    return _later(received_at, **{f"{unit}s": n})
 
 
 def _underlying_price(db: sqlite3.Connection, root: str, signal: dict[str, Any]) -> Decimal:
@@ -184,7 +200,7 @@ def trade_signal(
         return
     with immediate_transaction(db):
         received_at = now(db)
-        execute_at = received_at + timedelta(seconds=float(signal.get("delay", 0)))
+        execute_at = _later(received_at, seconds=float(signal.get("delay", 0)))
         for subscription in subscriptions:
             pending = {
                 "id": f"trade-{uuid.uuid4().hex[:12]}",

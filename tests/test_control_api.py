@@ -221,6 +221,27 @@ def test_a_signal_not_executed_by_its_expiry_is_not_executed(client, expires, de
     assert trade(client, answer)["plan"]["rejection"] == rejection
 
 
+@pytest.mark.decision("D-049")
+@pytest.mark.parametrize("delay", [1e12, "100000000000000000000", 1e308])
+def test_a_delay_beyond_the_calendar_keeps_its_trade_pending_for_good(client, delay):
+    created = webhook(client)
+    answer = signal(client, created, {"ticker": "SQ", "action": "buy", "signalPrice": 70, "delay": delay})
+    pending = trade(client, answer)
+    assert (pending["status"], pending["execute_at"]) == ("pending", "9999-12-31T23:59:59.999999+00:00")
+
+
+@pytest.mark.decision("D-049")
+@pytest.mark.parametrize("expires", ["+999999 months", "+999999 weeks"])
+def test_an_expiry_beyond_the_calendar_never_passes(client, expires):
+    created = webhook(client)
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:00Z"})
+    body = {"ticker": "SQ", "action": "buy", "signalPrice": 70, "delay": 30, "expiresAt": expires}
+    answer = signal(client, created, body)
+    control(client, "PUT", "/clock", {"now": "2099-01-01T00:00:00Z"})
+    executed = trade(client, answer)
+    assert (executed["status"], executed["plan"]["rejection"]) == ("executed", None)
+
+
 @pytest.mark.decision("D-047")
 def test_slippage_is_the_fill_against_signal_price(client):
     created = webhook(client)
