@@ -27,6 +27,7 @@ from reference_server.planner import AccountSnapshot, OpenOrder, Position
 from reference_server.rate_limit import reset_limits
 from reference_server.signal_log import read_entries
 from reference_server.trading import run_due_trades
+from reference_server.webhook_api import ALL_METHODS
 from reference_server.webhook_store import create_webhook
 from webhook_spec.openapi import CONTROL_API
 from webhook_spec.parsing import BodyError, parse_body
@@ -64,6 +65,15 @@ def _require_token() -> None:
     expected = f"Bearer {current_app.config['GATEWAY'].control_token}"
     if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected.encode()):
         raise ControlError(401, "control-unauthorized", "The test-control API needs its bearer token.")
+
+
+@bp.route(
+    "/", defaults={"unknown": ""}, methods=ALL_METHODS, provide_automatic_options=False, strict_slashes=False
+)
+@bp.route("/<path:unknown>", methods=ALL_METHODS, provide_automatic_options=False)
+def _no_such_operation(unknown: str) -> Response:
+    """Any other path or method under /control: 404 in the control shape, after the token check."""
+    raise ControlError(404, "control-not-found", f"No control operation {request.method} {request.path}.")
 
 
 def _operation_path() -> str:

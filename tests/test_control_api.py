@@ -67,6 +67,17 @@ def test_every_request_needs_the_token(client, header):
 
 
 @pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/nothing"), ("GET", ""), ("PUT", "/"), ("GET", "/reset")]
+)
+def test_an_undefined_control_operation_is_control_not_found_after_the_token_check(client, method, path):
+    assert client.open(f"/control{path}", method=method).status_code == 401
+    response = client.open(f"/control{path}", method=method, headers=AUTH)
+    assert response.status_code == 404 and response.json["messageCode"] == "control-not-found"
+    validator = CONTROL_API.response_validator("/control/accounts/{account_id}", "GET", 404)
+    assert [error.message for error in validator.iter_errors(response.json)] == []
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"asset_class": "forex"},
