@@ -36,11 +36,12 @@ MONTH_CODES = "FGHJKMNQUVXZ"
 ROLL_DAYS = 2
 FRIDAY, WEDNESDAY = 4, 2
 
+# re.ASCII throughout: \d alone would also match other scripts' digits, which int() then reads.
 _ROOT = r"(?P<root>[A-Z][A-Z.]{0,5})"
 _TAIL = r"(?P<type>[CP])?(?P<strike>\d{8}|\d{1,5}(?:\.\d{1,3})?)$"
-_OPTION_YYMMDD = re.compile(rf"^{_ROOT} *(?P<date>\d{{6}}){_TAIL}")
-_OPTION_MMDDYY = re.compile(rf"^{_ROOT}_(?P<date>\d{{6}}){_TAIL}")
-_FUTURES = re.compile(rf"^(?P<root>[A-Z0-9]{{1,5}})(?P<month>[{MONTH_CODES}])(?P<year>20\d\d)$")
+_OPTION_YYMMDD = re.compile(rf"^{_ROOT} *(?P<date>\d{{6}}){_TAIL}", re.ASCII)
+_OPTION_MMDDYY = re.compile(rf"^{_ROOT}_(?P<date>\d{{6}}){_TAIL}", re.ASCII)
+_FUTURES = re.compile(rf"^(?P<root>[A-Z0-9]{{1,5}})(?P<month>[{MONTH_CODES}])(?P<year>20\d\d)$", re.ASCII)
 _CONTINUOUS = re.compile(r"^(?P<root>[A-Z0-9]{1,5})(?P<rank>[1-9])!$")
 _OCC_SCALE = Decimal(1000)
 

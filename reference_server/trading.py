@@ -45,7 +45,7 @@ from reference_server.webhook_store import Webhook, find_webhook
 _logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal-error"  # a trade the reference gateway failed to plan: logged, never a 5xx
 LATEST = datetime.max.replace(tzinfo=UTC)  # a delay or expiry beyond it lands on it (D-049)
-_RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$")
+_RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$", re.ASCII)
 
 
 class _NoTrade(Exception):

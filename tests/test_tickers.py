@@ -85,6 +85,8 @@ def test_sq_contract_equals_the_documented_fields():
         "SPY 250520C123456",  # six integer digits, not OCC's eight
         "SPY 250520X582.5",
         "SPY",
+        "SPY \u0662\u0665\u0660\u0665\u0662\u0660C582.5",  # Arabic-Indic digits, which int() reads
+        "SPY 250520C\uff15\uff18\uff12",  # full-width strike digits
     ],
 )
 def test_not_option_symbols(ticker):
@@ -116,7 +118,9 @@ def test_futures_symbols(ticker, parsed):
 
 
 @pytest.mark.decision("D-023")
-@pytest.mark.parametrize("ticker", ["MNQU25", "MNQA2025", "MNQU1925", "NQ0!", "NQ!", "MNQ"])
+@pytest.mark.parametrize(
+    "ticker", ["MNQU25", "MNQA2025", "MNQU1925", "NQ0!", "NQ!", "MNQ", "MNQU20\u0662\u0665"]
+)
 def test_not_futures_syntax(ticker):
     assert classify(ticker).kind == "symbol"
 
