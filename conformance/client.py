@@ -9,6 +9,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from webhook_spec.parsing import parse_body
+
 REDACTED = "<password>"
 
 
@@ -26,8 +28,12 @@ class Exchange:
     elapsed: float = 0.0
 
     def json(self) -> Any:
-        """The response body parsed as JSON (ValueError when it is not)."""
-        return requests.models.complexjson.loads(self.response_body)
+        """The response body parsed as strict JSON (ValueError when it is not).
+
+        Strict as the gateway is with signals: one UTF-8 JSON text, no duplicate keys, no NaN or
+        Infinity, so a response that only a lenient parser reads is caught.
+        """
+        return parse_body(self.response_body)
 
     def report(self) -> dict[str, Any]:
         """The exchange as JSON-ready data for the reports."""

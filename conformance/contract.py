@@ -20,8 +20,8 @@ def response_problems(exchange: Exchange) -> list[str]:
         return [f"Content-Type {content_type!r} is not application/json"]
     try:
         body = exchange.json()
-    except ValueError:
-        return ["the body is not JSON"]
+    except ValueError as error:
+        return [f"the body is not strict JSON: {error}"]
     validator = response_validator(method, exchange.status)
     if validator is None:
         return []
