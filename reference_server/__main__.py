@@ -9,7 +9,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from reference_server.config import ASSET_CLASSES, SOURCE_LIMITS, ConfigError, GatewayConfig, load_config
+from reference_server.config import (
+    SOURCE_LIMITS,
+    ConfigError,
+    GatewayConfig,
+    check_webhook_settings,
+    load_config,
+)
 from reference_server.db import open_database
 from reference_server.signal_log import read_entries
 from reference_server.webhook_store import (
@@ -18,6 +24,7 @@ from reference_server.webhook_store import (
     list_webhooks,
     rotate_password,
 )
+from webhook_spec.openapi import asset_classes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     create = webhooks.add_parser("create", parents=[common], help="create a webhook and print its URL once")
-    create.add_argument("--asset-class", choices=ASSET_CLASSES, default="stocks")
+    create.add_argument("--asset-class", choices=asset_classes(), default="stocks")
     create.add_argument("--allowed-ticker", action="append", dest="allowed_tickers")
     create.add_argument("--limit-to", choices=SOURCE_LIMITS)
     create.add_argument("--ip-address", action="append", dest="ip_addresses", default=[])
@@ -93,15 +100,17 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
     connection = _open_store(config)
     try:
         if args.action == "create":
-            restrictions = {
-                "allowed_tickers": tuple(t.upper() for t in args.allowed_tickers)
-                if args.allowed_tickers
-                else None,
-                "limit_to": args.limit_to,
-                "ip_addresses": tuple(args.ip_addresses),
-            }
+            settings = check_webhook_settings(
+                {
+                    "asset_class": args.asset_class,
+                    "allowed_tickers": args.allowed_tickers or None,
+                    "limit_to": args.limit_to,
+                    "ip_addresses": args.ip_addresses,
+                },
+                "webhooks create",
+            )
             with connection:
-                uuid, password = create_webhook(connection, args.asset_class, **restrictions)
+                uuid, password = create_webhook(connection, "cli", **settings)
             print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
         elif args.action == "rotate":
             password = rotate_password(connection, args.uuid)
@@ -109,7 +118,7 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
         else:
             for webhook in list_webhooks(connection):
                 print(_describe(webhook))
-    except (LookupError, PermissionError) as error:
+    except (LookupError, PermissionError, ConfigError) as error:
         print(f"error: {error.args[0]}", file=sys.stderr)
         return 2
     finally:

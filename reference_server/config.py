@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from limits import parse_many
 
-ASSET_CLASSES = ("stocks", "options", "futures", "crypto")
+from webhook_spec.openapi import asset_classes
+
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
 BODY_LIMIT_BYTES = 64 * 1024  # DECISIONS D-010
 SPEC_RATE_LIMITS = "60/minute;500/hour"  # per webhook URL (DECISIONS D-026)
@@ -77,6 +79,41 @@ def check_rate_limits(value: object, where: str) -> str:
     return value
 
 
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: must be a list of strings")
+    return list(value)
+
+
+def check_webhook_settings(entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A webhook's asset_class, allowed_tickers, limit_to, ip_addresses and rate_limits, checked and
+    normalized; ConfigError names `where` otherwise. The config file, the CLI and the control API
+    all create webhooks through it."""
+    asset_class = entry.get("asset_class", "stocks")
+    if asset_class not in asset_classes():
+        raise ConfigError(f"{where}: asset_class must be one of {asset_classes()}")
+    limit_to = entry.get("limit_to")
+    if limit_to not in (None, *SOURCE_LIMITS):
+        raise ConfigError(f"{where}: limit_to must be one of {SOURCE_LIMITS}")
+    addresses = _strings(entry.get("ip_addresses", []), f"{where}.ip_addresses")
+    ip_addresses = check_networks(addresses, f"{where}.ip_addresses")
+    if limit_to == "ip" and not ip_addresses:
+        raise ConfigError(f"{where}: limit_to = 'ip' needs ip_addresses")
+    tickers = entry.get("allowed_tickers")
+    if tickers is not None:
+        tickers = tuple(ticker.strip().upper() for ticker in _strings(tickers, f"{where}.allowed_tickers"))
+    rate_limits = entry.get("rate_limits")
+    if rate_limits is not None:
+        rate_limits = check_rate_limits(rate_limits, f"{where}.rate_limits")
+    return {
+        "asset_class": asset_class,
+        "allowed_tickers": tickers,
+        "limit_to": limit_to,
+        "ip_addresses": ip_addresses,
+        "rate_limits": rate_limits,
+    }
+
+
 def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
     where = f"webhooks[{index}]"
     unknown = set(entry) - {f.name for f in fields(WebhookConfig)}
@@ -85,24 +122,8 @@ def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
     for key in ("uuid", "password"):
         if not isinstance(entry.get(key), str) or not entry[key]:
             raise ConfigError(f"{where}: {key} is required")
-    if entry.get("asset_class", "stocks") not in ASSET_CLASSES:
-        raise ConfigError(f"{where}: asset_class must be one of {ASSET_CLASSES}")
-    if entry.get("limit_to") not in (None, *SOURCE_LIMITS):
-        raise ConfigError(f"{where}: limit_to must be one of {SOURCE_LIMITS}")
-    if entry.get("limit_to") == "ip" and not entry.get("ip_addresses"):
-        raise ConfigError(f"{where}: limit_to = 'ip' needs ip_addresses")
-    tickers = entry.get("allowed_tickers")
-    return WebhookConfig(
-        uuid=entry["uuid"].lower(),
-        password=entry["password"],
-        asset_class=entry.get("asset_class", "stocks"),
-        allowed_tickers=None if tickers is None else tuple(ticker.strip().upper() for ticker in tickers),
-        limit_to=entry.get("limit_to"),
-        ip_addresses=check_networks(entry.get("ip_addresses", []), f"{where}.ip_addresses"),
-        rate_limits=check_rate_limits(entry["rate_limits"], f"{where}.rate_limits")
-        if "rate_limits" in entry
-        else None,
-    )
+    settings = check_webhook_settings(entry, where)
+    return WebhookConfig(uuid=entry["uuid"].lower(), password=entry["password"], **settings)
 
 
 def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:

@@ -15,13 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from reference_server import paper_store
 from reference_server.codec import account_json, decimal, number, quote_from_json, settings_from_json
-from reference_server.config import (
-    ASSET_CLASSES,
-    SOURCE_LIMITS,
-    ConfigError,
-    check_networks,
-    check_rate_limits,
-)
+from reference_server.config import ConfigError, check_webhook_settings
 from reference_server.db import get_db, immediate_transaction
 from reference_server.planner import AccountSnapshot, OpenOrder, Position
 from reference_server.rate_limit import reset_limits
@@ -111,18 +105,10 @@ def reset() -> Response:
     return jsonify({"success": True})
 
 
-def _restrictions(body: dict[str, Any]) -> dict[str, Any]:
-    if body.get("limit_to") not in (None, *SOURCE_LIMITS):
-        raise _invalid(f"limit_to must be one of {SOURCE_LIMITS}")
-    tickers = body.get("allowed_tickers")
+def _webhook_settings(body: dict[str, Any]) -> dict[str, Any]:
     try:
-        return {
-            "allowed_tickers": None if tickers is None else tuple(str(t).strip().upper() for t in tickers),
-            "limit_to": body.get("limit_to"),
-            "ip_addresses": check_networks(body.get("ip_addresses", []), "ip_addresses"),
-            "rate_limits": check_rate_limits(body.get("rate_limits", SCENARIO_RATE_LIMITS), "rate_limits"),
-        }
-    except (ConfigError, TypeError) as error:
+        return check_webhook_settings({"rate_limits": SCENARIO_RATE_LIMITS} | body, "webhook")
+    except ConfigError as error:
         raise _invalid(str(error)) from None
 
 
@@ -146,13 +132,10 @@ def _subscriptions(body: dict[str, Any]) -> list[tuple[dict, Decimal | None]]:
 def create() -> tuple[Response, int]:
     """Create a webhook with its restrictions and subscriptions (each with a fresh account)."""
     body = _body()
-    asset_class = body.get("asset_class", "stocks")
-    if asset_class not in ASSET_CLASSES:
-        raise _invalid(f"asset_class must be one of {ASSET_CLASSES}")
-    restrictions, subscriptions = _restrictions(body), _subscriptions(body)
+    settings, subscriptions = _webhook_settings(body), _subscriptions(body)
     db = get_db()
     with immediate_transaction(db):
-        uuid, password = create_webhook(db, asset_class, origin="control", **restrictions)
+        uuid, password = create_webhook(db, origin="control", **settings)
         created = [
             paper_store.add_subscription(db, uuid, settings, equity) for settings, equity in subscriptions
         ]

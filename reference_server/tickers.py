@@ -27,8 +27,8 @@ from reference_server.symbols import (
     classify,
     front_month,
 )
+from webhook_spec.openapi import asset_classes
 
-ASSET_CLASSES = ("stocks", "options", "futures", "crypto")
 OPTION_ROOT_CLASSES = frozenset({"stocks", "options"})  # roots with option chains: stocks, ETFs, indexes
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -79,7 +79,7 @@ class TickerDatabase:
     def _validate(self, rows: int) -> None:
         if rows != len(self.listings):
             raise ValueError("a symbol is listed twice")
-        if bad := {lst.symbol for lst in self.listings.values() if lst.asset_class not in ASSET_CLASSES}:
+        if bad := {lst.symbol for lst in self.listings.values() if lst.asset_class not in asset_classes()}:
             raise ValueError(f"unknown asset class for {sorted(bad)}")
         if bad := {lst.symbol for lst in self.listings.values() if classify(lst.symbol).kind != "symbol"}:
             raise ValueError(f"symbols that read as contracts: {sorted(bad)}")
@@ -132,7 +132,7 @@ def check_ticker(
     database: TickerDatabase,
 ) -> str | None:
     """The ticker-stage error code for a normalized signal on a webhook of `asset_class`, or None."""
-    if asset_class not in ASSET_CLASSES:
+    if asset_class not in asset_classes():
         raise ValueError(f"unknown asset class {asset_class!r}")
     parsed = classify(signal["ticker"])
     found = database.asset_class_of(parsed)

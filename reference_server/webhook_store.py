@@ -11,6 +11,7 @@ import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from reference_server.config import WebhookConfig
 from reference_server.db import immediate_transaction
@@ -78,14 +79,13 @@ def sync_config_webhooks(db: sqlite3.Connection, webhooks: tuple[WebhookConfig, 
             save_webhook(db, webhook, "config")
 
 
-def create_webhook(
-    db: sqlite3.Connection, asset_class: str, origin: str = "cli", **restrictions
-) -> tuple[str, str]:
-    """Create a webhook (from the command line, or the test-control API); return its uuid and password."""
+def create_webhook(db: sqlite3.Connection, origin: str, **settings: Any) -> tuple[str, str]:
+    """Create a webhook (from the command line, or the test-control API); return its uuid and password.
+
+    `settings` are config.check_webhook_settings's: asset_class and the restrictions.
+    """
     password = new_password()
-    webhook = WebhookConfig(
-        uuid=str(uuid_module.uuid4()), password=password, asset_class=asset_class, **restrictions
-    )
+    webhook = WebhookConfig(uuid=str(uuid_module.uuid4()), password=password, **settings)
     save_webhook(db, webhook, origin)
     return webhook.uuid, password
 

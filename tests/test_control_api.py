@@ -82,6 +82,7 @@ def test_an_undefined_control_operation_is_control_not_found_after_the_token_che
     [
         {"asset_class": "forex"},
         {"limit_to": "tv"},
+        {"limit_to": "ip"},
         {"ip_addresses": ["1.2.3"]},
         {"rate_limits": "lots"},
         {"subscriptions": [{"settings": {"colour": "red"}}]},

@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
+import typing
 
 import pytest
 
 from reference_server import create_app, pipeline
 from reference_server.config import DEMO_WEBHOOK, ConfigError, GatewayConfig, parse_config
+from reference_server.planner.model import AssetClass
 from tests.gateways import HOOKS, write_config
+from webhook_spec.openapi import asset_classes
 
 DEMO_PATH = f"/trading/webhook/{DEMO_WEBHOOK['uuid']}/{DEMO_WEBHOOK['password']}"
 
@@ -94,6 +97,24 @@ def test_create_list_and_rotate_webhooks(tmp_path):
     assert rotated.returncode == 0
     rotated_uuid, new_password = rotated.stdout.strip().rsplit("/", 2)[-2:]
     assert rotated_uuid == uuid and len(new_password) == 32 and new_password != password
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (("--limit-to", "ip", "--ip-address", "1.2.3"), "'1.2.3' is not an IP address or CIDR range"),
+        (("--limit-to", "ip"), "limit_to = 'ip' needs ip_addresses"),
+    ],
+)
+def test_the_cli_checks_a_new_webhook_as_the_config_file_does(tmp_path, options, error):
+    result = _cli(tmp_path, "webhooks", "create", *options)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: webhooks create") and error in result.stderr
+    assert "cli" not in _cli(tmp_path, "webhooks", "list").stdout  # nothing was stored
+
+
+def test_the_asset_classes_are_the_control_contracts_and_the_planners():
+    assert asset_classes() == typing.get_args(AssetClass) == ("stocks", "options", "futures", "crypto")
 
 
 def test_a_rotated_password_replaces_the_old_one(tmp_path):

@@ -139,3 +139,9 @@ def response_validator(method: str, status: int) -> Draft202012Validator | None:
 def documented_statuses(method: str) -> frozenset[int]:
     """The statuses schema/openapi.yaml documents for a method on the webhook path."""
     return WEBHOOK_API.documented_statuses(WEBHOOK_PATH, method)
+
+
+@cache
+def asset_classes() -> tuple[str, ...]:
+    """The asset classes a webhook trades: the AssetClass enum of schema/control-api.yaml."""
+    return tuple(CONTROL_API.document["components"]["schemas"]["AssetClass"]["enum"])

@@ -21,8 +21,8 @@ from pytest_bdd import given, parsers
 from conformance.control_client import ControlClient, ControlError
 from conformance.steps.fixtures import not_applicable
 from conformance.target import Target, Webhook
+from webhook_spec.openapi import asset_classes
 
-ASSET_CLASSES = ("stocks", "options", "futures", "crypto")
 DEFAULT_EQUITY = 100000
 NUMBER = r"-?\d+(?:\.\d+)?"
 ORDER_TYPES = r"market|limit|stop_limit|stop|trailing_stop"
@@ -64,8 +64,8 @@ def control(target: Target) -> Iterator[ControlSession]:
 
 
 def _create_webhook(control: ControlSession, asset_class: str, settings: dict) -> Webhook:
-    if asset_class not in ASSET_CLASSES:
-        raise ValueError(f"unknown asset class {asset_class!r}; one of {', '.join(ASSET_CLASSES)}")
+    if asset_class not in asset_classes():
+        raise ValueError(f"unknown asset class {asset_class!r}; one of {', '.join(asset_classes())}")
     body = {
         "asset_class": asset_class,
         "subscriptions": [{"settings": settings, "account": {"equity": DEFAULT_EQUITY}}],
