@@ -1,11 +1,13 @@
 # Area: the request itself: the endpoint and its method, the webhook lookup, the Content-Type,
 # empty bodies and the body size limit.
-# Requirements: REQ-METHOD-01, REQ-METHOD-02, REQ-LOOKUP-01, REQ-BODY-01, REQ-BODY-02, REQ-BODY-03,
-# REQ-BODY-05, REQ-BODY-10, REQ-PAYLOAD-10, REQ-RESPONSE-01, REQ-RESPONSE-02, REQ-RESPONSE-08.
+# Requirements: REQ-METHOD-01, REQ-METHOD-02, REQ-METHOD-03, REQ-LOOKUP-01, REQ-BODY-01,
+# REQ-BODY-02, REQ-BODY-03, REQ-BODY-05, REQ-BODY-10, REQ-PAYLOAD-10, REQ-RESPONSE-01,
+# REQ-RESPONSE-02, REQ-RESPONSE-08.
 Feature: Webhook requests
   A signal is the JSON body of a POST to /trading/webhook/{uuid}/{password}. The body is read as
   JSON whatever the Content-Type says (TradingView sends text/plain). Every other method is
-  post-required, an unknown uuid is not-found, and a body over 64 KiB is payload-too-large.
+  post-required, an unknown uuid is not-found, and a body over 64 KiB is payload-too-large. A
+  request the HTTP server cannot read at all is malformed-request, in JSON like every answer.
 
   @REQ-METHOD-01 @REQ-PAYLOAD-10 @REQ-RESPONSE-01
   Scenario: a ticker and an action POSTed to a known webhook are accepted
@@ -14,6 +16,11 @@ Feature: Webhook requests
       {"ticker": "AMD", "action": "buy"}
       """
     Then the signal is accepted
+
+  @REQ-METHOD-03
+  Scenario: a request with a 64 KiB header is malformed-request, in JSON
+    When a signal is sent with a header of 65536 bytes
+    Then the response is 400 "malformed-request"
 
   @REQ-METHOD-02 @REQ-RESPONSE-02
   Scenario Outline: a <method> request is post-required

@@ -31,8 +31,8 @@ def _reject(entry: LogEntry, code: str, body: bytes | None = None, headers: dict
     return error_response(code, entry.log_id, headers)
 
 
-def _read_body() -> bytes | None:
-    """The request body, or None when it is over the size limit.
+def _read_body() -> bytes | str:
+    """The request body, or the error code when it cannot be had.
 
     Flask's limit is one byte over ours, so that a chunked body (no Content-Length) one byte too
     long is read rather than silently cut at the limit, and then refused here.
@@ -40,8 +40,11 @@ def _read_body() -> bytes | None:
     try:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge:
-        return None
-    return None if len(body) > BODY_LIMIT_BYTES else body
+        return "payload-too-large"
+    except Exception as error:  # the server could not read it: broken chunked framing (D-050)
+        _logger.warning("unreadable request body: %s", error)
+        return "malformed-request"
+    return "payload-too-large" if len(body) > BODY_LIMIT_BYTES else body
 
 
 def _check_access(webhook: Webhook, password: str, entry: LogEntry) -> Response | None:
@@ -58,8 +61,8 @@ def _check_access(webhook: Webhook, password: str, entry: LogEntry) -> Response 
 
 def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
     body = _read_body()
-    if body is None:
-        return _reject(entry, "payload-too-large")
+    if isinstance(body, str):
+        return _reject(entry, body)
     outcome = validate_body(body)
     if not isinstance(outcome, Signal):
         return _reject(entry, outcome.code, body)

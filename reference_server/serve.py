@@ -68,7 +68,7 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         "bind": bind,
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "reference_server.workers.GatewayWorker",  # gthread, JSON errors
         "preload_app": True,
         "accesslog": None,  # the URL path holds the password: never write it to a log
         "errorlog": "-",

@@ -1,6 +1,7 @@
 """The gateway served for real (gunicorn on a loopback port): every outcome over HTTP."""
 
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -142,6 +143,57 @@ def test_a_chunked_body_over_64_kib_is_payload_too_large(gateway):
         yield b'"}}'
 
     assert_error(post(gateway, "stocks", chunks()), "payload-too-large")
+
+
+def _raw_exchange(gateway, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes that requests would refuse to build; read the answer until the server closes."""
+    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), headers, body
+
+
+def _assert_malformed_request(status: int, headers: dict[str, str], body: bytes) -> None:
+    assert (status, headers["Content-Type"], headers["Connection"]) == (400, "application/json", "close")
+    entry = error_codes()["malformed-request"]
+    expected = {"success": False, "messageCode": "malformed-request", "message": entry.message}
+    assert json.loads(body) == expected
+
+
+@pytest.mark.decision("D-050")
+def test_a_header_over_the_servers_limit_is_malformed_request_in_json(gateway):
+    response = post(gateway, "stocks", b'{"ticker": "AMD", "action": "buy"}', headers={"X-Pad": "a" * 9000})
+    assert_error(response, "malformed-request", logged=False)
+
+
+@pytest.mark.decision("D-050")
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"NOT HTTP AT ALL\r\n\r\n",
+        b"POST /trading/webhook/x/y HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n",
+        b"POST /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+    ids=["no request line", "a space in a header name", "a 5000-byte request line"],
+)
+def test_unreadable_http_is_malformed_request_in_json(gateway, request_bytes):
+    _assert_malformed_request(*_raw_exchange(gateway, request_bytes))
+
+
+@pytest.mark.decision("D-050")
+def test_a_body_with_broken_chunked_framing_is_malformed_request_and_logged(gateway):
+    head = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    request = head.encode() + b'Transfer-Encoding: chunked\r\n\r\n5\r\n{"tic\r\nzz\r\n'
+    status, headers, body = _raw_exchange(gateway, request)
+    assert (status, headers["Content-Type"]) == (400, "application/json")
+    answer = json.loads(body)
+    assert answer["messageCode"] == "malformed-request" and "logId" in answer
 
 
 def test_a_chunked_body_is_read(gateway):

@@ -50,6 +50,12 @@ def a_body_of_size_is_sent(client, webhook, request_headers, size: int) -> None:
     _post(client, webhook, request_headers, ACCEPTABLE_SIGNAL.ljust(size, b" "))
 
 
+@when(parsers.parse("a signal is sent with a header of {size:d} bytes"))
+def a_signal_with_a_large_header(client, webhook, request_headers, size: int) -> None:
+    """POST an acceptable signal with one more header whose value is `size` bytes long."""
+    _post(client, webhook, request_headers | {"X-Padding": "a" * size}, ACCEPTABLE_SIGNAL)
+
+
 @when(parsers.parse("a {method} request is sent"))
 def a_method_request_is_sent(client, webhook, request_headers, method: str) -> None:
     """Send a request with another method than POST (and no body)."""
