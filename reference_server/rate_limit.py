@@ -6,7 +6,7 @@ or Redis (a `redis://` URI) when several workers or hosts share the limits.
 
 `limits` is the engine Flask-Limiter is built on. The pipeline counts a request only after its
 password and source checks (D-016), so none of Flask-Limiter's request hooks would ever apply;
-they cost about 60 µs a request all the same.
+they cost about 45 µs of a 218 µs accepted request all the same (in-process, this machine).
 """
 
 from __future__ import annotations
