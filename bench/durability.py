@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.cases import BENCH_WEBHOOK, CASES, database_path, write_gateway_config
-from bench.processes import ServedProcess, served, start_served
+from conformance.embedded_gateway import RunningGateway, gateway_command, serving, start_server
 
 ACCEPTED = CASES[0]
 REQUEST_TIMEOUT = 10.0
@@ -103,19 +103,13 @@ def check_log(database: Path, acknowledged: Iterable[str]) -> Check:
     return Check(len(acknowledged), len(acknowledged - logged), integrity)
 
 
-def gateway_command(config: Path) -> list[str]:
-    """`python -m reference_server serve` on a free loopback port, as conformance.running_gateway runs it."""
-    serve = ["-m", "reference_server", "serve", "--host", "127.0.0.1", "--port", "0"]
-    return [sys.executable, "-u", *serve, "--config", str(config)]
-
-
-def _url(gateway: ServedProcess) -> str:
+def _url(gateway: RunningGateway) -> str:
     return gateway.base_url + BENCH_WEBHOOK.path
 
 
 def kill_mid_run(config: Path, threads: int, seconds: float) -> list[str]:
     """Serve, load for `seconds`, SIGKILL the process group while the load runs; the acknowledged logIds."""
-    gateway = start_served(gateway_command(config), cwd=config.parent)
+    gateway = start_server(gateway_command(["--config", str(config)]), cwd=config.parent)
     senders = Senders(_url(gateway))
     try:
         senders.start(threads)
@@ -128,7 +122,7 @@ def kill_mid_run(config: Path, threads: int, seconds: float) -> list[str]:
 
 def restart_serves(config: Path) -> bool:
     """After the last kill: the gateway starts on the recovered data dir and accepts a signal."""
-    with served(gateway_command(config), cwd=config.parent) as gateway:
+    with serving(gateway_command(["--config", str(config)]), cwd=config.parent) as gateway:
         parts = urlsplit(_url(gateway))
         with closing(http.client.HTTPConnection(parts.hostname, parts.port, timeout=REQUEST_TIMEOUT)) as conn:
             return _post_signal(conn, parts.path) is not None

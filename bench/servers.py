@@ -11,8 +11,7 @@ from pathlib import Path
 from bench import PROJECT_DIR
 from bench.affinity import pinned
 from bench.cases import BENCH_WEBHOOK, write_gateway_config
-from bench.processes import served
-from conformance.embedded_gateway import running_gateway
+from conformance.embedded_gateway import running_gateway, serving
 
 GATEWAY = "gateway"
 BARE = "bare"
@@ -32,7 +31,7 @@ def gateway_url(work_dir: Path | None, synchronous: str | None = None) -> Iterat
 def bare_url() -> Iterator[str]:
     """The bare Flask app under the same gunicorn settings."""
     command = [sys.executable, "-u", "-m", "bench.bare_app", "--host", "127.0.0.1", "--port", "0"]
-    with served(command, cwd=PROJECT_DIR) as bare:
+    with serving(command, cwd=PROJECT_DIR) as bare:
         yield bare.base_url + BENCH_WEBHOOK.path
 
 

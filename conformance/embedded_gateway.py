@@ -6,12 +6,16 @@ The kit never imports the gateway: it writes a config file and runs `python -m r
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,9 +92,13 @@ class GatewayStartError(RuntimeError):
     """The gateway exited or stayed silent instead of announcing its URL."""
 
 
+STOP_TIMEOUT = 10.0
+
+
 @dataclass
 class RunningGateway:
-    """A gateway process: its base URL, the webhook URLs it announced, and everything it printed."""
+    """A server process leading its own process group (a gunicorn master and its workers): its base
+    URL, the webhook URLs it announced, and everything it printed."""
 
     process: subprocess.Popen
     base_url: str = ""
@@ -109,32 +117,40 @@ class RunningGateway:
                 self.ready.set()
         self.ready.set()
 
+    def signal_group(self, signum: int) -> None:
+        """Send `signum` to every process of the group (the leader's pid is the group id)."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
 
-def _wait_until_announced(gateway: RunningGateway, timeout: float) -> None:
-    gateway.ready.wait(timeout)
-    if not gateway.base_url or gateway.process.poll() is not None:
-        gateway.process.kill()
-        raise GatewayStartError("the gateway did not start:\n" + "".join(gateway.output[-20:]))
+    def kill_group(self) -> None:
+        """SIGKILL the master and all its workers at once, then wait until the group is gone."""
+        self.signal_group(signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT)
+        _wait_group_gone(self.process.pid, STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        """SIGTERM the group (gunicorn's graceful stop); SIGKILL it if it lingers."""
+        self.signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+        _wait_group_gone(self.process.pid, STOP_TIMEOUT)
 
 
-@contextmanager
-def running_gateway(
-    args: Sequence[str] = (), cwd: Path | None = None, timeout: float = 30.0
-) -> Iterator[RunningGateway]:
-    """Serve `python -m reference_server serve --port 0 ARGS` on loopback while the block runs."""
-    command = [
-        sys.executable,
-        "-u",
-        "-m",
-        "reference_server",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        *args,
-    ]
-    # Its own process group, so that the gateway and its workers can be signalled together.
+def _wait_group_gone(pgid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.02)
+
+
+def start_server(command: Sequence[str], cwd: Path | None = None, timeout: float = 30.0) -> RunningGateway:
+    """Start `command`, a server that announces itself as the gateway does, in its own session (so
+    that the gateway and its workers can be signalled together); return once it is ready."""
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -144,15 +160,37 @@ def running_gateway(
         bufsize=1,
         start_new_session=True,
     )
-    gateway = RunningGateway(process)
-    threading.Thread(target=gateway._read_output, daemon=True).start()
+    server = RunningGateway(process)
+    threading.Thread(target=server._read_output, daemon=True).start()
+    server.ready.wait(timeout)
+    if not server.base_url or process.poll() is not None:
+        server.kill_group()
+        raise GatewayStartError(f"{shlex.join(command)} did not start:\n" + "".join(server.output[-20:]))
+    return server
+
+
+@contextmanager
+def serving(
+    command: Sequence[str], cwd: Path | None = None, timeout: float = 30.0
+) -> Iterator[RunningGateway]:
+    """Serve `command` (see start_server) while the block runs; stop its whole process group afterwards."""
+    server = start_server(command, cwd, timeout)
     try:
-        _wait_until_announced(gateway, timeout)
-        yield gateway
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
+
+
+def gateway_command(args: Sequence[str] = ()) -> list[str]:
+    """`python -m reference_server serve ARGS` on a free loopback port."""
+    serve = ["-m", "reference_server", "serve", "--host", "127.0.0.1", "--port", "0"]
+    return [sys.executable, "-u", *serve, *args]
+
+
+@contextmanager
+def running_gateway(
+    args: Sequence[str] = (), cwd: Path | None = None, timeout: float = 30.0
+) -> Iterator[RunningGateway]:
+    """Serve `python -m reference_server serve --port 0 ARGS` on loopback while the block runs."""
+    with serving(gateway_command(args), cwd, timeout) as gateway:
+        yield gateway
