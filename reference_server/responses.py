@@ -21,14 +21,18 @@ _HTTP_ERROR_CODES = {
 }
 
 
-def error_response(code: str, log_id: str | None = None, headers: dict[str, str] | None = None) -> Response:
-    """`{success: false, messageCode, message, logId?}` with the code's catalogued status."""
-    entry = error_code(code)
-    body: dict[str, Any] = {"success": False, "messageCode": code, "message": entry.message}
+def error_body(code: str, log_id: str | None = None) -> dict[str, Any]:
+    """`{success: false, messageCode, message, logId?}` for a catalogued code."""
+    body: dict[str, Any] = {"success": False, "messageCode": code, "message": error_code(code).message}
     if log_id is not None:
         body["logId"] = log_id
-    response = jsonify(body)
-    response.status_code = entry.status
+    return body
+
+
+def error_response(code: str, log_id: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """The error body of `code` with the code's catalogued status."""
+    response = jsonify(error_body(code, log_id))
+    response.status_code = error_code(code).status
     response.headers.update(headers or {})
     return response
 

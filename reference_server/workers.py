@@ -19,6 +19,7 @@ from gunicorn.http.errors import (
 )
 from gunicorn.workers.gthread import ThreadWorker
 
+from reference_server.responses import error_body
 from webhook_spec.catalogue import error_code
 
 # What the app itself got wrong, though gunicorn's parser raised it.
@@ -27,10 +28,10 @@ _SERVER_FAULTS = (ConfigurationProblem, InvalidResponseHeader, InvalidResponseHe
 
 def error_response_bytes(code: str) -> bytes:
     """A whole HTTP/1.1 response carrying the catalogue's error `code`, closing the connection."""
-    entry = error_code(code)
-    body = json.dumps({"success": False, "messageCode": code, "message": entry.message}).encode()
+    status = error_code(code).status
+    body = json.dumps(error_body(code)).encode()
     head = (
-        f"HTTP/1.1 {entry.status} {HTTPStatus(entry.status).phrase}\r\n"
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
         "Connection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     )
