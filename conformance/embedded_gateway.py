@@ -5,6 +5,7 @@ The kit never imports the gateway: it writes a config file and runs `python -m r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -45,8 +46,10 @@ class ConfiguredWebhook:
 
 
 def numbered_webhook(number: int, name: str, **settings) -> ConfiguredWebhook:
-    """A webhook with a uuid and password derived from `number` (readable in logs, unique per config)."""
-    return ConfiguredWebhook(name, f"00000000-0000-4000-8000-{number:012d}", f"{number:032x}", settings)
+    """A webhook whose uuid shows `number` (readable in logs, unique per config) and whose password is
+    derived from it: the same in every run, yet as strong as a random one (D-059)."""
+    password = hashlib.sha256(f"webhook-conformance test webhook {number}".encode()).hexdigest()[:32]
+    return ConfiguredWebhook(name, f"00000000-0000-4000-8000-{number:012d}", password, settings)
 
 
 # The embedded target: one webhook per role of conformance.target.ROLES, configured as described there.

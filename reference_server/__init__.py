@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from reference_server import db, rate_limit, signal_log
+from reference_server import db, rate_limit, signal_log, webhook_store
 from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
 from reference_server.responses import register_error_handlers
 from reference_server.tickers import TickerDatabase
-from reference_server.webhook_store import sync_config_webhooks
 
 
 def create_app(config: GatewayConfig | None = None) -> Flask:
@@ -31,9 +30,5 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
 
         app.register_blueprint(control_api.bp)
 
-    connection = db.open_database(gateway)
-    try:
-        sync_config_webhooks(connection, gateway.webhooks)
-    finally:
-        connection.close()
+    webhook_store.init_app(app)  # the hash key, then the config's webhooks hashed with it (D-059)
     return app

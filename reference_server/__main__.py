@@ -7,6 +7,7 @@ import json
 import sqlite3
 import sys
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from reference_server.config import (
@@ -22,6 +23,8 @@ from reference_server.webhook_store import (
     Webhook,
     create_webhook,
     list_webhooks,
+    open_with_key,
+    parse_grace,
     rotate_password,
 )
 from webhook_spec.openapi import asset_classes
@@ -55,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         "rotate", parents=[common], help="give a webhook a new password (Generate New URL)"
     )
     rotate.add_argument("uuid")
+    rotate.add_argument(
+        "--grace",
+        type=_grace,
+        default=timedelta(0),
+        help="keep the old password valid this long too, e.g. 10m (at most 7d; default: none)",
+    )
     rotate.add_argument("--base-url", default="http://127.0.0.1:8000")
     log = commands.add_parser(
         "log", parents=[common], help="print the signal log, newest first, as JSON lines"
@@ -62,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--webhook", help="only this webhook's uuid")
     log.add_argument("--limit", type=int, default=50)
     return parser
+
+
+def _grace(text: str) -> timedelta:
+    try:
+        return parse_grace(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
@@ -97,7 +113,8 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    connection = _open_store(config)
+    # Creating and rotating hash a password: they need the hash key (D-059).
+    connection, key = (_open_store(config), None) if args.action == "list" else open_with_key(config)
     try:
         if args.action == "create":
             settings = check_webhook_settings(
@@ -110,11 +127,13 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
                 "webhooks create",
             )
             with connection:
-                uuid, password = create_webhook(connection, "cli", **settings)
+                uuid, password = create_webhook(connection, key, "cli", **settings)
             print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
         elif args.action == "rotate":
-            password = rotate_password(connection, args.uuid)
+            password, until = rotate_password(connection, key, args.uuid, args.grace)
             print(f"{args.base_url}/trading/webhook/{args.uuid.lower()}/{password}")
+            if until is not None:
+                print(f"the old password stays valid until {until:%Y-%m-%dT%H:%M:%SZ}", file=sys.stderr)
         else:
             for webhook in list_webhooks(connection):
                 print(_describe(webhook))
@@ -148,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     command = {"serve": _serve, "webhooks": _webhooks, "log": _log}[args.command]
-    return command(config, args)
+    try:
+        return command(config, args)
+    except ConfigError as error:  # found when the command reads the data directory: the hash key (D-059)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

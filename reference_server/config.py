@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
+import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 from limits import parse_many
 
+from reference_server.passwords import new_password, password_weakness
 from webhook_spec.openapi import asset_classes
 
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
@@ -53,6 +56,7 @@ class GatewayConfig:
     rate_limits: str = SPEC_RATE_LIMITS
     sqlite_synchronous: str = "NORMAL"  # DECISIONS D-048
     control_token: str | None = None
+    hash_key_file: Path | None = None  # None: the environment's key, else data_dir/hash-key (D-059)
 
     @property
     def database(self) -> Path:
@@ -114,6 +118,28 @@ def check_webhook_settings(entry: Mapping[str, Any], where: str) -> dict[str, An
     }
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def check_uuid(value: str, where: str) -> str:
+    """A webhook uuid in RFC 4122's text form, lower-cased; ConfigError names `where` otherwise."""
+    if not _UUID.fullmatch(value):
+        raise ConfigError(
+            f"{where}: uuid {value!r} is not a UUID (8-4-4-4-12 hex digits): use e.g. {uuid_module.uuid4()}"
+        )
+    return value.lower()
+
+
+def check_password(value: str, where: str) -> str:
+    """A webhook password strong enough to guard it (D-059); ConfigError names `where` and says how."""
+    weakness = password_weakness(value)
+    if weakness is not None:
+        raise ConfigError(
+            f"{where}: password {weakness}; use 32 random hex characters, e.g. {new_password()}"
+        )
+    return value
+
+
 def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
     where = f"webhooks[{index}]"
     unknown = set(entry) - {f.name for f in fields(WebhookConfig)}
@@ -123,7 +149,17 @@ def _webhook(entry: dict[str, Any], index: int) -> WebhookConfig:
         if not isinstance(entry.get(key), str) or not entry[key]:
             raise ConfigError(f"{where}: {key} is required")
     settings = check_webhook_settings(entry, where)
-    return WebhookConfig(uuid=entry["uuid"].lower(), password=entry["password"], **settings)
+    uuid = check_uuid(entry["uuid"], where)
+    password = check_password(entry["password"], f"{where} ({uuid})")
+    return WebhookConfig(uuid=uuid, password=password, **settings)
+
+
+def _path(value: object, base_dir: Path, where: str) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: must be a file path")
+    return base_dir / value
 
 
 def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
@@ -143,6 +179,7 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
         rate_limits=check_rate_limits(gateway.get("rate_limits", SPEC_RATE_LIMITS), "gateway.rate_limits"),
         sqlite_synchronous=synchronous,
         control_token=gateway.get("control_token"),
+        hash_key_file=_path(gateway.get("hash_key_file"), base_dir, "gateway.hash_key_file"),
     )
 
 

@@ -22,7 +22,7 @@ from reference_server.rate_limit import reset_limits
 from reference_server.signal_log import read_entries
 from reference_server.trading import run_due_trades
 from reference_server.webhook_api import ALL_METHODS
-from reference_server.webhook_store import create_webhook
+from reference_server.webhook_store import create_webhook, current_hash_key
 from webhook_spec.openapi import CONTROL_API
 from webhook_spec.parsing import BodyError, parse_body
 
@@ -135,7 +135,7 @@ def create() -> tuple[Response, int]:
     settings, subscriptions = _webhook_settings(body), _subscriptions(body)
     db = get_db()
     with immediate_transaction(db):
-        uuid, password = create_webhook(db, origin="control", **settings)
+        uuid, password = create_webhook(db, current_hash_key(), origin="control", **settings)
         created = [
             paper_store.add_subscription(db, uuid, settings, equity) for settings, equity in subscriptions
         ]

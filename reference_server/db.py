@@ -79,6 +79,29 @@ CREATE INDEX IF NOT EXISTS trades_by_log ON trades (log_id);
 CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);
 """
 
+# Columns added to the tables above after databases were first made: open_database adds each one
+# missing, so that a database of an earlier version keeps working (and a new one gets them too).
+ADDED_COLUMNS = (
+    # The hash key's id (D-059); NULL: a hash made before the hash key, keyed by its salt alone.
+    ("webhooks", "hash_key_id", "TEXT"),
+    # The password a rotation replaced, valid until previous_password_until (D-060).
+    ("webhooks", "previous_password_salt", "BLOB"),
+    ("webhooks", "previous_password_hash", "BLOB"),
+    ("webhooks", "previous_hash_key_id", "TEXT"),
+    ("webhooks", "previous_password_until", "TEXT"),
+    # Which of the webhook's passwords the request gave, once it gave a valid one (D-060).
+    ("signal_log", "matched_password", "TEXT CHECK (matched_password IN ('current', 'previous'))"),
+)
+
+
+def add_columns(connection: sqlite3.Connection) -> None:
+    """Add every column of ADDED_COLUMNS that the database lacks, in one write transaction."""
+    with immediate_transaction(connection):
+        for table, column, definition in ADDED_COLUMNS:
+            present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
 
 def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
     """Open the database in WAL mode; `synchronous` decides what a commit survives (D-048)."""
@@ -128,6 +151,7 @@ def open_database(config: GatewayConfig) -> sqlite3.Connection:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     connection = connect(str(config.database), config.sqlite_synchronous)
     connection.executescript(SCHEMA)
+    add_columns(connection)
     return connection
 
 

@@ -19,7 +19,7 @@ from reference_server.signal_log import LogEntry, log_entry, new_entry
 from reference_server.sources import client_address, source_error
 from reference_server.tickers import TickerDatabase, check_ticker
 from reference_server.trading import trade_signal
-from reference_server.webhook_store import Webhook, find_webhook
+from reference_server.webhook_store import Webhook, authenticate, current_hash_key, find_webhook
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_code
 
@@ -47,8 +47,8 @@ def _read_body() -> bytes | str:
     return "payload-too-large" if len(body) > BODY_LIMIT_BYTES else body
 
 
-def _check_access(webhook: Webhook, password: str, entry: LogEntry) -> Response | None:
-    if not webhook.password_matches(password):
+def _check_access(webhook: Webhook, entry: LogEntry) -> Response | None:
+    if entry.matched_password is None:  # the password is none of the webhook's (D-060)
         return _reject(entry, "invalid-password")
     code = source_error(webhook.limit_to, webhook.ip_addresses, entry.source_address)
     if code is not None:
@@ -114,4 +114,5 @@ def receive_signal(webhook_uuid: str, password: str) -> Response:
         request.remote_addr or "", request.headers.get("X-Forwarded-For"), config.trusted_proxies
     )
     entry = new_entry(webhook.uuid, address, now(get_db()) if _paper_trading() else datetime.now(UTC))
-    return _check_access(webhook, password, entry) or _check_signal(webhook, entry)
+    entry = replace(entry, matched_password=authenticate(get_db(), current_hash_key(), webhook, password))
+    return _check_access(webhook, entry) or _check_signal(webhook, entry)

@@ -30,6 +30,7 @@ class LogEntry:
     signal_id: str | None = None
     body: bytes | None = None
     signal: dict[str, Any] | None = None
+    matched_password: str | None = None  # "current", or "previous" during a rotation's grace (D-060)
 
     @property
     def latency_seconds(self) -> float | None:
@@ -62,7 +63,7 @@ def new_entry(webhook_uuid: str, source_address: str, received_at: datetime) -> 
 
 _INSERT = (
     "INSERT INTO signal_log (log_id, webhook_uuid, received_at, source_address, outcome, status,"
-    " message_code, signal_id, body, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " message_code, signal_id, body, signal, matched_password) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -79,6 +80,7 @@ def _row(entry: LogEntry) -> tuple:
         entry.signal_id,
         entry.body,
         signal,
+        entry.matched_password,
     )
 
 

@@ -59,7 +59,15 @@ def test_a_gateway_bug_is_still_answered_in_json(client, monkeypatch):
             "'1.2.3'",
         ),
         ({"webhooks": [{"uuid": "u", "password": "p", "colour": "red"}]}, "unknown keys ['colour']"),
-        ({"webhooks": [{"uuid": "u", "password": "p"}, {"uuid": "U", "password": "q"}]}, "declared twice"),
+        (
+            {
+                "webhooks": [
+                    {"uuid": DEMO_WEBHOOK["uuid"], "password": HOOKS["stocks"].password},
+                    {"uuid": DEMO_WEBHOOK["uuid"].upper(), "password": HOOKS["options"].password},
+                ]
+            },
+            "declared twice",
+        ),
         ({"gateway": {"rate_limits": "lots"}}, "gateway.rate_limits"),
         ({"gateway": {"sqlite_synchronous": "OFF"}}, "sqlite_synchronous"),
         ({"gateway": {"trusted_proxies": ["proxy.example"]}}, "trusted_proxies"),

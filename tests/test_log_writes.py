@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reference_server.db import SCHEMA, connect
+from reference_server.config import GatewayConfig
+from reference_server.db import open_database
 from reference_server.group_commit import BatchWriteError, GroupCommit
 from reference_server.ids import uuid7
 from reference_server.signal_log import find_entry, new_entry, write_entries
@@ -42,16 +43,14 @@ def _entries(count: int) -> list:
 
 
 def test_a_batch_of_entries_is_written_in_one_transaction(tmp_path):
-    db = connect(str(tmp_path / "log.db"))
-    db.executescript(SCHEMA)
+    db = open_database(GatewayConfig(data_dir=tmp_path))
     entries = _entries(3)
     write_entries(db, entries)
     assert [find_entry(db, entry.log_id) for entry in entries] == entries
 
 
 def test_a_failing_batch_writes_none_of_its_entries(tmp_path):
-    db = connect(str(tmp_path / "log.db"))
-    db.executescript(SCHEMA)
+    db = open_database(GatewayConfig(data_dir=tmp_path))
     first, second = _entries(2)
     with pytest.raises(sqlite3.IntegrityError):
         write_entries(db, [first, replace(second, log_id=first.log_id)])
