@@ -12,7 +12,10 @@ from reference_server.tickers import TickerDatabase
 
 def create_app(config: GatewayConfig | None = None) -> Flask:
     """Build the gateway for `config` (the embedded demo default when None)."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
+    # Never redirect: Werkzeug answers `//` or a missing trailing `/` with an HTML redirect to a URL
+    # built from the Host header, password included (D-061). Set before any rule is added.
+    app.url_map.merge_slashes = app.url_map.strict_slashes = app.url_map.redirect_defaults = False
     gateway = config or GatewayConfig()
     app.config.update(GATEWAY=gateway, MAX_CONTENT_LENGTH=BODY_LIMIT_BYTES + 1)  # see pipeline._read_body
     app.json.sort_keys = False

@@ -12,7 +12,13 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 bp = Blueprint("webhook", __name__)
 
 
-@bp.route("/trading/webhook/<webhook_uuid>/<password>", methods=ALL_METHODS, provide_automatic_options=False)
+# strict_slashes: a webhook is only at its exact path, so `.../PASSWORD/` is not-found (D-061).
+@bp.route(
+    "/trading/webhook/<webhook_uuid>/<password>",
+    methods=ALL_METHODS,
+    provide_automatic_options=False,
+    strict_slashes=True,
+)
 def receive(webhook_uuid: str, password: str) -> Response:
     """Receive one trading signal."""
     return receive_signal(webhook_uuid, password)
