@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import tomllib
 import uuid as uuid_module
@@ -14,6 +13,7 @@ from typing import Any
 from limits import parse_many
 
 from reference_server.passwords import new_password, password_weakness
+from reference_server.sources import canonical_network
 from webhook_spec.openapi import asset_classes
 
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
@@ -65,13 +65,17 @@ class GatewayConfig:
 
 
 def check_networks(values: list[str], where: str) -> tuple[str, ...]:
-    """The addresses and CIDR ranges, checked; ConfigError names `where` otherwise."""
+    """The addresses and CIDR ranges, checked, IPv4-mapped ones written as IPv4 (D-062); ConfigError
+    names `where` otherwise."""
+    networks = []
     for value in values:
         try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
+            if not isinstance(value, str):
+                raise TypeError(value)
+            networks.append(canonical_network(value))
+        except (ValueError, TypeError):
             raise ConfigError(f"{where}: {value!r} is not an IP address or CIDR range") from None
-    return tuple(values)
+    return tuple(networks)
 
 
 def check_rate_limits(value: object, where: str) -> str:

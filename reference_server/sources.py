@@ -10,6 +10,10 @@ TRADINGVIEW_ADDRESSES = frozenset({"52.89.214.238", "34.212.75.30", "54.218.53.1
 TRENDSPIDER_ADDRESSES = frozenset({"3.12.143.24"})
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# IPv4 addresses as IPv6 (::ffff:a.b.c.d): an IPv4 client on a dual-stack socket, or a config entry.
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 
 
 def _parse(address: str) -> IPAddress | None:
@@ -21,8 +25,33 @@ def _parse(address: str) -> IPAddress | None:
     return mapped or parsed
 
 
+def _as_ipv4(network: IPNetwork) -> IPNetwork:
+    """A range inside ::ffff:0:0/96 as the IPv4 range it maps (D-062); any other range as it is."""
+    if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(_IPV4_MAPPED):
+        mapped = network.network_address.ipv4_mapped
+        return ipaddress.IPv4Network((mapped, network.prefixlen - _IPV4_MAPPED.prefixlen))
+    return network
+
+
+def _network(value: str) -> IPNetwork:
+    return _as_ipv4(ipaddress.ip_network(value, strict=False))
+
+
+def canonical_network(value: str) -> str:
+    """`value`, an address or CIDR range, with an IPv4-mapped one written as IPv4 (D-062).
+
+    ValueError when it is neither an address nor a range. '::ffff:203.0.113.7' becomes '203.0.113.7'
+    and '::ffff:10.0.0.0/104' becomes '10.0.0.0/8'; any other value is returned as it is.
+    """
+    parsed = ipaddress.ip_network(value, strict=False)
+    network = _as_ipv4(parsed)
+    if network is parsed:
+        return value
+    return str(network) if "/" in value else str(network.network_address)
+
+
 def _in_any(address: IPAddress, networks: Iterable[str]) -> bool:
-    return any(address in ipaddress.ip_network(network, strict=False) for network in networks)
+    return any(address in _network(network) for network in networks)
 
 
 def client_address(peer: str, forwarded_for: str | None, trusted_proxies: tuple[str, ...]) -> str:
