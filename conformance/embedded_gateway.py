@@ -101,7 +101,8 @@ STOP_TIMEOUT = 10.0
 @dataclass
 class RunningGateway:
     """A server process leading its own process group (a gunicorn master and its workers): its base
-    URL, the webhook URLs it announced, and everything it printed."""
+    URL, the webhook URLs it announced (passwords masked unless it runs with --show-urls), and
+    everything it printed."""
 
     process: subprocess.Popen
     base_url: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from dataclasses import replace
@@ -17,6 +18,7 @@ from reference_server.config import (
     check_webhook_settings,
     load_config,
 )
+from reference_server.control_access import CONTROL_TOKEN_ENV, FLAG_WARNING, control_token, exposure_error
 from reference_server.db import open_database
 from reference_server.signal_log import read_entries
 from reference_server.webhook_store import (
@@ -43,7 +45,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="processes; more than one needs Redis")
     serve.add_argument("--threads", type=int, default=4, help="threads per worker")
     serve.add_argument("--redis-url", help="Redis URI for shared rate limits, e.g. redis://127.0.0.1:6379/0")
-    serve.add_argument("--control-token", help="enable the test-control API with this bearer token")
+    token = serve.add_mutually_exclusive_group()
+    token.add_argument(
+        "--control-token-file",
+        type=Path,
+        help=f"enable the test-control API with the bearer token in this file (or set {CONTROL_TOKEN_ENV})",
+    )
+    token.add_argument("--control-token", help="the token itself, seen by every user in ps: for tests only")
+    serve.add_argument(
+        "--allow-remote-control",
+        action="store_true",
+        help="serve the control API on a --host other hosts can reach (it can wipe the signal log)",
+    )
+    serve.add_argument(
+        "--show-urls", action="store_true", help="print the config file's webhook URLs with their passwords"
+    )
     webhooks = commands.add_parser("webhooks", help="create, list, or rotate webhooks").add_subparsers(
         dest="action", required=True
     )
@@ -86,12 +102,23 @@ def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
 
     if args.redis_url:
         config = replace(config, rate_limit_storage=args.redis_url)
-    if args.control_token:
-        config = replace(config, control_token=args.control_token)
+    if args.control_token is not None:
+        print(FLAG_WARNING, file=sys.stderr)
+    try:
+        token = control_token(args.control_token, args.control_token_file, os.environ, config.control_token)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    config = replace(config, control_token=token)
+    if token and (problem := exposure_error(args.host, args.allow_remote_control)):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.workers > 1 and config.rate_limit_storage.startswith("memory"):
         print("error: several workers must share rate limits: pass --redis-url", file=sys.stderr)
         return 2
-    serve(create_app(config), args.host, args.port, args.workers, args.threads)
+    app = create_app(config)
+    app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.announce)
+    serve(app, args.host, args.port, args.workers, args.threads)
     return 0
 
 

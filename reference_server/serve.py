@@ -8,27 +8,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from reference_server.config import GatewayConfig
-from reference_server.db import open_database
-from reference_server.webhook_store import list_webhooks
-
-
-def webhook_urls(base_url: str, config: GatewayConfig) -> list[str]:
-    """The URL of every stored webhook; a password is shown only where the config holds it."""
-    passwords = {webhook.uuid: webhook.password for webhook in config.webhooks}
-    connection = open_database(config)
-    try:
-        stored = list_webhooks(connection)
-    finally:
-        connection.close()
-    return [
-        f"{base_url}/trading/webhook/{webhook.uuid}/{passwords.get(webhook.uuid, '<password>')}"
-        f"  ({webhook.asset_class})"
-        for webhook in stored
-    ]
-
-
-READY_LINE = "Press Ctrl+C to stop."
+from reference_server.announce import announce
 
 
 class GatewayServer(BaseApplication):
@@ -53,10 +33,7 @@ def _announce(app: Flask):
     def when_ready(server) -> None:
         host, port = server.LISTENERS[0].sock.getsockname()[:2]
         base_url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
-        print(f"Listening at {base_url}", flush=True)
-        for url in webhook_urls(base_url, app.config["GATEWAY"]):
-            print(f"  webhook {url}", flush=True)
-        print(READY_LINE, flush=True)
+        announce(base_url, app.config["GATEWAY"], app.config.get("SHOW_URLS", False))
 
     return when_ready
 
