@@ -1,6 +1,6 @@
 # Area: webhooks limited to TradingView, to TrendSpider or to a list of IP addresses and ranges, and
 # how the source address is found behind the kit (a trusted proxy that sets X-Forwarded-For).
-# Requirements: REQ-SOURCE-01 to REQ-SOURCE-09, REQ-SOURCE-11, REQ-PRECEDENCE-01.
+# Requirements: REQ-SOURCE-01 to REQ-SOURCE-09, REQ-SOURCE-11, REQ-SOURCE-12, REQ-PRECEDENCE-01.
 # Scenarios tagged @forwarded-for set the source address: the target must trust the kit as its proxy.
 Feature: Source restrictions
   A webhook limited to TradingView takes signals from TradingView's four webhook addresses only, one
@@ -163,6 +163,32 @@ Feature: Source restrictions
   Scenario: an IPv4-mapped address outside the list is invalid-ip-address
     Given the "ip-list" webhook
     And the request comes from ::ffff:11.1.2.3
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the response is 400 "invalid-ip-address"
+
+  @control-api @forwarded-for @REQ-SOURCE-12
+  Scenario Outline: the IPv4-mapped list entry <entry> lets <address> in
+    Given a "stocks" webhook limited to the addresses <entry>
+    And the request comes from <address>
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+
+    Examples:
+      | entry               | address            |
+      | ::ffff:203.0.113.7  | 203.0.113.7        |
+      | ::ffff:203.0.113.7  | ::ffff:203.0.113.7 |
+      | ::ffff:10.0.0.0/104 | 10.20.30.40        |
+
+  @control-api @forwarded-for @REQ-SOURCE-12
+  Scenario: an address outside an IPv4-mapped list range is invalid-ip-address
+    Given a "stocks" webhook limited to the addresses ::ffff:10.0.0.0/104
+    And the request comes from 11.0.0.1
     When the signal is sent:
       """
       {"ticker": "AMD", "action": "buy"}

@@ -362,6 +362,7 @@ def test_passwords_are_in_neither_the_database_nor_the_logs(gateway):
     assert b"deadbeef" * 4 not in database
 
 
-def test_start_up_prints_every_webhook_url(gateway):
+@pytest.mark.decision("D-061")
+def test_start_up_prints_every_webhook_url_with_its_password_masked(gateway):
     printed = {url.split("/trading/webhook/")[1] for url in gateway.webhook_urls}
-    assert printed == {f"{hook.uuid}/{hook.password}" for hook in HOOKS.values()}
+    assert printed == {f"{hook.uuid}/****" for hook in HOOKS.values()}

@@ -293,7 +293,8 @@ def requirements_page() -> str:
         "",
         "Every normative statement of the spec's sources, as the conformance kit reports it. `contract` "
         "requirements are observable from webhook requests and responses alone; `semantics` ones need the "
-        "test-control API. Scenarios in `features/` cite them by tag.",
+        "test-control API; `operation` ones are about how the reference gateway runs, and are checked by "
+        "the project's tests. Scenarios in `features/` cite them by tag.",
         "",
         heading,
         "|" + " --- |" * 7,

@@ -63,12 +63,13 @@ def control(target: Target) -> Iterator[ControlSession]:
         client.close()
 
 
-def _create_webhook(control: ControlSession, asset_class: str, settings: dict) -> Webhook:
+def _create_webhook(control: ControlSession, asset_class: str, settings: dict, **restrictions) -> Webhook:
     if asset_class not in asset_classes():
         raise ValueError(f"unknown asset class {asset_class!r}; one of {', '.join(asset_classes())}")
     body = {
         "asset_class": asset_class,
         "subscriptions": [{"settings": settings, "account": {"equity": DEFAULT_EQUITY}}],
+        **restrictions,
     }
     created = control.client.create_webhook(body)
     subscription = created["subscriptions"][0]
@@ -91,6 +92,16 @@ def a_webhook_with_settings(control: ControlSession, asset_class: str, docstring
 def a_webhook_with_default_settings(control: ControlSession, asset_class: str) -> Webhook:
     """Create a webhook of the asset class with one subscription of default settings."""
     return _create_webhook(control, asset_class, {})
+
+
+@given(
+    parsers.parse('a "{asset_class}" webhook limited to the addresses {addresses}'), target_fixture="webhook"
+)
+def a_webhook_limited_to_addresses(control: ControlSession, asset_class: str, addresses: str) -> Webhook:
+    """Create a webhook of the asset class (default subscription) limited to these addresses and CIDR
+    ranges, separated by commas."""
+    entries = [entry.strip() for entry in addresses.split(",")]
+    return _create_webhook(control, asset_class, {}, limit_to="ip", ip_addresses=entries)
 
 
 @given(

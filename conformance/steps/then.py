@@ -9,6 +9,7 @@ from pytest_bdd import parsers, then
 
 from conformance.client import Exchange, TargetClient
 from conformance.contract import response_problems
+from conformance.steps.when import WRONG_PASSWORD
 from webhook_spec.catalogue import error_codes
 
 
@@ -38,6 +39,25 @@ def the_response_is(client, status: int, code: str) -> None:
     assert (exchange.status, got) == (status, code), (
         f"expected {status} {code!r}, got {exchange.status} {got!r}"
     )
+
+
+@then("the response is documented JSON, not a redirect")
+def the_response_is_not_a_redirect(client) -> None:
+    """The last response conforms to schema/openapi.yaml (no 3xx is documented) and names no other URL."""
+    headers = {name.lower(): value for name, value in _last(client).response_headers.items()}
+    assert "location" not in headers, f"the response redirects to {headers['location']!r}"
+
+
+@then("no response repeats a password the kit sent")
+def no_response_repeats_a_password(client, webhook) -> None:
+    """No header or body of the scenario's responses holds the webhook's password, nor a wrong one sent."""
+    secrets = {webhook.password, WRONG_PASSWORD, WRONG_PASSWORD[::-1]}
+    for exchange in client.exchanges:
+        headers = "\n".join(f"{name}: {value}" for name, value in exchange.response_headers.items())
+        text = (headers + "\n" + exchange.response_body.decode("utf-8", "replace")).lower()
+        assert not any(secret.lower() in text for secret in secrets), (
+            f"{exchange.method} {exchange.url} was answered {exchange.status} with a password in it"
+        )
 
 
 @then("the signal is accepted")

@@ -71,6 +71,25 @@ def a_signal_with_the_wrong_password(client, webhook, request_headers) -> None:
     _post(client, Webhook(webhook.uuid, password), request_headers, ACCEPTABLE_SIGNAL)
 
 
+# A webhook's path, changed as a sender's typo or an attacker would (dot segments are left out: HTTP
+# clients resolve them before sending, so the target would see the webhook's own path).
+PATH_CHANGES = {
+    "a doubled slash before the uuid": "/trading/webhook//{uuid}/{password}",
+    "a doubled slash before the password": "/trading/webhook/{uuid}//{password}",
+    "a leading doubled slash": "//trading/webhook/{uuid}/{password}",
+    "a trailing slash": "/trading/webhook/{uuid}/{password}/",
+}
+
+
+@when(parsers.parse("a signal is sent to the webhook's path with {change}"))
+def a_signal_to_a_changed_path(client, webhook, request_headers, change: str) -> None:
+    """POST an acceptable signal to the webhook's path changed as PATH_CHANGES says."""
+    if change not in PATH_CHANGES:
+        raise ValueError(f"unknown path change {change!r}; one of {', '.join(PATH_CHANGES)}")
+    path = PATH_CHANGES[change].format(uuid=webhook.uuid, password=webhook.password)
+    client.send("POST", path, ACCEPTABLE_SIGNAL, request_headers)
+
+
 @when("a signal is sent to an unknown webhook")
 def a_signal_to_an_unknown_webhook(client, request_headers) -> None:
     """POST an acceptable signal to a uuid no gateway has."""
