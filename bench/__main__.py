@@ -85,7 +85,8 @@ def environment(settings: LoadSettings, args: argparse.Namespace) -> dict[str, A
         "uncommitted": _git("status", "--porcelain").splitlines(),
         "load_generator": settings.name,
         "cpus_pinned": _cpus_pinned(settings),
-        "gunicorn": "reference_server defaults: 1 worker x 4 gthread threads (bare app: the same serve())",
+        "server": "reference_server defaults: gunicorn, 1 uvicorn worker, the app on its event loop"
+        " (bare app: the same serve())",
         "sqlite_synchronous": args.sqlite_synchronous or "gateway default",
         "duration": args.duration,
         "warmup": args.warmup,

@@ -1,7 +1,7 @@
 """The ceiling: a bare Flask app that reads the body and answers a small JSON object.
 
-It is served by the gateway's own `reference_server.serve.serve`, so the gunicorn settings (gthread,
-workers, threads, timeouts) are the gateway's by construction: `python -m bench.bare_app --port 0`.
+It is served by the gateway's own `reference_server.serve.serve`, so the server settings (worker,
+threads, timeouts) are the gateway's by construction: `python -m bench.bare_app --port 0`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as directory:
         serve(create_bare_app(Path(directory)), args.host, args.port, args.workers, args.threads)

@@ -2,12 +2,13 @@
 # empty bodies and the body size limit.
 # Requirements: REQ-METHOD-01, REQ-METHOD-02, REQ-METHOD-03, REQ-LOOKUP-01, REQ-BODY-01,
 # REQ-BODY-02, REQ-BODY-03, REQ-BODY-05, REQ-BODY-10, REQ-PAYLOAD-10, REQ-RESPONSE-01,
-# REQ-RESPONSE-02, REQ-RESPONSE-08.
+# REQ-RESPONSE-02, REQ-RESPONSE-08, REQ-TRANSPORT-02, REQ-TRANSPORT-03.
 Feature: Webhook requests
   A signal is the JSON body of a POST to /trading/webhook/{uuid}/{password}. The body is read as
   JSON whatever the Content-Type says (TradingView sends text/plain). Every other method is
   post-required, an unknown uuid is not-found, and a body over 64 KiB is payload-too-large. A
-  request the HTTP server cannot read at all is malformed-request, in JSON like every answer.
+  request the HTTP server cannot read at all is malformed-request, in JSON like every answer; one
+  not received within the gateway's read timeouts is request-timeout, and slow clients delay nobody.
 
   @REQ-METHOD-01 @REQ-PAYLOAD-10 @REQ-RESPONSE-01
   Scenario: a ticker and an action POSTed to a known webhook are accepted
@@ -122,3 +123,18 @@ Feature: Webhook requests
       | n       |
       | 65537   |
       | 1048576 |
+
+  @REQ-TRANSPORT-02 @slow-clients
+  Scenario: a request whose headers stall is request-timeout, in JSON
+    When a request's headers stall past the gateway's read timeout
+    Then the response is 408 "request-timeout"
+
+  @REQ-TRANSPORT-03 @slow-clients
+  Scenario: a signal is answered promptly while 100 connections stall
+    Given 100 connections stall in the middle of a request
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+    And the response came within 1 seconds

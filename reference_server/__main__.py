@@ -43,7 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     serve.add_argument("--workers", type=int, default=1, help="processes; more than one needs Redis")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="threads per worker that run the app; 0 (the default) runs it on the worker's event loop",
+    )
+    serve.add_argument(
+        "--header-timeout", type=float, default=5.0, help="seconds to send a request's line and headers"
+    )
+    serve.add_argument("--body-timeout", type=float, default=5.0, help="seconds to send a request's body")
     serve.add_argument("--redis-url", help="Redis URI for shared rate limits, e.g. redis://127.0.0.1:6379/0")
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
@@ -98,7 +107,7 @@ def _grace(text: str) -> timedelta:
 
 def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
     from reference_server import create_app
-    from reference_server.serve import serve
+    from reference_server.serve import ReadTimeouts, serve
 
     if args.redis_url:
         config = replace(config, rate_limit_storage=args.redis_url)
@@ -118,7 +127,8 @@ def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
         return 2
     app = create_app(config)
     app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.announce)
-    serve(app, args.host, args.port, args.workers, args.threads)
+    timeouts = ReadTimeouts(header=args.header_timeout, body=args.body_timeout)
+    serve(app, args.host, args.port, args.workers, args.threads, timeouts)
     return 0
 
 

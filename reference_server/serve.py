@@ -1,4 +1,4 @@
-"""Serve the gateway with gunicorn, a production WSGI server, and announce its webhook URLs."""
+"""Serve the gateway under gunicorn with the asyncio worker of workers.py, and announce its webhook URLs."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from reference_server.announce import announce
+from reference_server.buffered_wsgi import BufferedWSGI, ReadTimeouts
+from reference_server.config import BODY_LIMIT_BYTES
 
 
 class GatewayServer(BaseApplication):
-    """A gunicorn application serving an already built Flask app."""
+    """A gunicorn application serving an already built app."""
 
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
         self.application = app
         self.options = options
         super().__init__()
@@ -24,8 +26,8 @@ class GatewayServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Flask:
-        """The WSGI app."""
+    def load(self) -> Any:
+        """The app."""
         return self.application
 
 
@@ -38,14 +40,24 @@ def _announce(app: Flask):
     return when_ready
 
 
-def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
+def serve(
+    app: Flask,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int = 0,
+    timeouts: ReadTimeouts | None = None,
+) -> None:
     """Run gunicorn in the foreground until it is stopped."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    served = BufferedWSGI(
+        app, threads=threads, timeouts=timeouts or ReadTimeouts(), body_limit=BODY_LIMIT_BYTES
+    )
     options = {
         "bind": bind,
         "workers": workers,
-        "threads": threads,
-        "worker_class": "reference_server.workers.GatewayWorker",  # gthread, JSON errors
+        "worker_class": "reference_server.workers.GatewayWorker",  # asyncio reads, JSON errors (D-063)
+        "keepalive": 5,
         "preload_app": True,
         "accesslog": None,  # the URL path holds the password: never write it to a log
         "errorlog": "-",
@@ -55,4 +67,4 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
         "graceful_timeout": 5,
     }
     sys.argv = sys.argv[:1]  # gunicorn parses argv for its own flags otherwise
-    GatewayServer(app, options).run()
+    GatewayServer(served, options).run()

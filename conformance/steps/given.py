@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import socket
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from pytest_bdd import given, parsers
 
@@ -52,3 +54,16 @@ def the_content_type_is(request_headers: dict[str, str], content_type: str) -> N
 def no_content_type(request_headers: dict[str, str]) -> None:
     """Send no Content-Type header at all."""
     request_headers.pop("Content-Type", None)
+
+
+@given(parsers.parse("{count:d} connections stall in the middle of a request"))
+def connections_stall(request, target: Target, count: int) -> None:
+    """Hold `count` connections that sent an unfinished request line, until the scenario ends."""
+    parts = urlsplit(target.base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    held = []
+    request.addfinalizer(lambda: [sock.close() for sock in held])
+    for _ in range(count):
+        sock = socket.create_connection((parts.hostname, port), timeout=5)
+        sock.sendall(b"POST /trading/webhook/")
+        held.append(sock)

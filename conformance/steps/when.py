@@ -120,3 +120,9 @@ def signals_are_sent_at_a_rate(client, webhook, request_headers, burst: list, co
 def the_next_clock_minute_begins() -> None:
     """Wait until just after the next wall-clock minute, where fixed (not sliding) windows would reset."""
     time.sleep(60 - time.time() % 60 + 0.5)
+
+
+@when("a request's headers stall past the gateway's read timeout")
+def a_request_stalls(client, target) -> None:
+    """Send an unfinished request line and headers, then nothing, and wait for the gateway's answer."""
+    client.send_stalled(b"POST /trading/webhook/ HTTP/1.1\r\nHost: gateway\r\n", target.read_timeout + 5)
