@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from conformance.redaction import Redactor
 from conformance.results import (
     EXPECTED_FAILURE,
     FAILED,
@@ -15,7 +16,7 @@ from conformance.results import (
     UNEXPECTED_PASS,
     ScenarioResult,
 )
-from conformance.steps.fixtures import CLIENT_KEY, TARGET_KEY
+from conformance.steps.fixtures import CLIENT_KEY, REDACTOR_KEY, TARGET_KEY
 from conformance.target import CAPABILITIES, Target
 
 REQUIREMENT_PREFIX = "REQ-"
@@ -31,16 +32,19 @@ class KitPlugin:
         requirements: frozenset[str] = frozenset(),
         tags: frozenset[str] = frozenset(),
         expected_failures: frozenset[str] = frozenset(),
+        redactor: Redactor | None = None,
     ) -> None:
         self.target = target
+        self.redactor = redactor or Redactor()
         self.selected_requirements = requirements
         self.selected_tags = tags
         self.expected_failures = expected_failures
         self.results: list[ScenarioResult] = []
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        """Hand the target to the fixtures and declare the kit's markers."""
+        """Hand the target and the redactor to the fixtures and declare the kit's markers."""
         config.stash[TARGET_KEY] = self.target
+        config.stash[REDACTOR_KEY] = self.redactor
         config.addinivalue_line("markers", "requirement(id): the requirement a scenario checks")
         config.addinivalue_line("markers", "needs(capability): a capability the target must offer")
         config.addinivalue_line("markers", "tag(name): a Gherkin tag of the scenario")
@@ -78,16 +82,29 @@ class KitPlugin:
             explained = "; ".join(f"{name} ({CAPABILITIES[name]})" for name in missing)
             pytest.skip(f"not applicable: the target lacks {explained}")
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        """Record each scenario's outcome once, with the requests it sent."""
-        report = yield
+        """Redact the report every later reader gets (console, JUnit, results); record the outcome once.
+
+        The outermost wrapper: it sees the report after pytest's xfail handling has shaped it.
+        """
+        report = self.redactor.report(item.config, (yield))
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.results.append(_result(item, report))
         for requirement in requirement_ids(item):
             if report.when == "setup":
                 item.user_properties.append(("requirement", requirement))
         return report
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector):
+        """Redact a failed collection's report too (its traceback is printed and goes into JUnit)."""
+        report = yield
+        if not report.failed:
+            return report
+        redacted = self.redactor.report(collector.config, report)
+        redacted.result = report.result
+        return redacted
 
 
 def requirement_ids(item: pytest.Item) -> tuple[str, ...]:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis.configuration import set_hypothesis_home_dir
 
-from conformance.embedded_gateway import ROLE_WEBHOOKS, config_toml, running_gateway
+from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
 from conformance.plugin import KitPlugin
 from conformance.properties import PROPERTY_CASES_KEY
+from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
 from conformance.reports.console import console_summary
 from conformance.reports.files import write_html, write_json
 from conformance.reports.summary import report_data
@@ -70,11 +72,18 @@ def _by_role(configured) -> dict[str, tuple[Webhook, ...]]:
 
 
 @contextmanager
-def embedded_target() -> Iterator[Target]:
-    """The reference gateway on a free loopback port, with the kit as its trusted proxy."""
+def embedded_target(redactor: Redactor | None = None) -> Iterator[Target]:
+    """The reference gateway on a free loopback port, with the kit as its trusted proxy.
+
+    Its secrets go to `redactor` before it starts, since a failed start prints what the gateway said.
+    """
     with tempfile.TemporaryDirectory(prefix="conformance-") as directory:
         config = Path(directory) / "gateway.toml"
         token = secrets.token_hex(16)
+        if redactor is not None:
+            redactor.add(token, TOKEN_MARKER)
+            for hook in ROLE_WEBHOOKS:
+                redactor.add(hook.password)
         gateway = {"trusted_proxies": ["127.0.0.1"], "control_token": token}
         config.write_text(config_toml(ROLE_WEBHOOKS, Path(directory) / "data", gateway))
         with running_gateway(["--config", str(config)], cwd=Path(directory)) as running:
@@ -90,9 +99,9 @@ def embedded_target() -> Iterator[Target]:
 
 
 @contextmanager
-def _target(options: RunOptions) -> Iterator[Target]:
+def _target(options: RunOptions, redactor: Redactor) -> Iterator[Target]:
     if options.target_url is None and options.profile is None:
-        with embedded_target() as target:
+        with embedded_target(redactor) as target:
             yield target
         return
     profile = load_profile(options.profile) if options.profile else {}
@@ -103,7 +112,9 @@ def _target(options: RunOptions) -> Iterator[Target]:
 
 def _check_reachable(target: Target) -> None:
     try:
-        requests.post(target.base_url + target.webhook("stocks").path, data=b"", timeout=10)
+        requests.post(
+            target.base_url + target.webhook("stocks").path, data=b"", timeout=10, allow_redirects=False
+        )
     except requests.RequestException as error:
         raise UsageError(f"cannot reach the target at {target.base_url}: {type(error).__name__}") from None
 
@@ -130,9 +141,9 @@ def _pytest_args(options: RunOptions) -> list[str]:
     return args + options.pytest_args
 
 
-def _session(target: Target, options: RunOptions) -> tuple[KitPlugin, int]:
+def _session(target: Target, options: RunOptions, redactor: Redactor) -> tuple[KitPlugin, int]:
     plugin = KitPlugin(
-        target, options.requirements, options.tags, _expected_failures(options.expected_failures)
+        target, options.requirements, options.tags, _expected_failures(options.expected_failures), redactor
     )
 
     class _PropertyCases:
@@ -140,7 +151,13 @@ def _session(target: Target, options: RunOptions) -> tuple[KitPlugin, int]:
         def pytest_configure(config: pytest.Config) -> None:
             config.stash[PROPERTY_CASES_KEY] = options.property_cases
 
-    status = pytest.main(_pytest_args(options), plugins=[plugin, _PropertyCases()])
+    # Hypothesis caches into ./.hypothesis: a temporary home instead, so the kit writes only its reports.
+    with tempfile.TemporaryDirectory(prefix="conformance-hypothesis-") as hypothesis_home:
+        set_hypothesis_home_dir(hypothesis_home)
+        try:
+            status = pytest.main(_pytest_args(options), plugins=[plugin, _PropertyCases()])
+        finally:
+            set_hypothesis_home_dir(None)
     return plugin, int(status)
 
 
@@ -149,22 +166,31 @@ def _with_options(target: Target, options: RunOptions) -> Target:
 
 
 def run(options: RunOptions) -> int:
-    """Run the kit once: 0 when every applicable MUST requirement passed, 1 when one failed, 2 for usage."""
+    """Run the kit once: 0 when every applicable MUST requirement passed, 1 when one failed, 2 for usage.
+
+    Every line it prints and every report it writes has the secrets it knows redacted.
+    """
+    redactor = Redactor()
+    with redacted_output(redactor):
+        return _run(options, redactor)
+
+
+def _run(options: RunOptions, redactor: Redactor) -> int:
     try:
-        with _target(options) as found:
+        with _target(options, redactor) as found:
             target = _with_options(found, options)
+            redactor.add_target(target)
             _check_reachable(target)
-            plugin, status = _session(target, options)
-    except (TargetError, UsageError) as error:
+            plugin, status = _session(target, options, redactor)
+    except (TargetError, UsageError, GatewayStartError) as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         return USAGE_ERROR
     requirement_results = by_requirement(plugin.results, requirements())
     code = exit_code(requirement_results, plugin.results)
-    data = report_data(
-        {"url": target.base_url, "description": target.description}, requirement_results, plugin.results, code
-    )
+    target_data = {"url": target.base_url, "description": target.description}
+    data = redactor.data(report_data(target_data, requirement_results, plugin.results, code))
     summary = console_summary(data)
     print(summary)
     if options.json:

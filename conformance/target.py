@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from conformance.redaction import redact_webhook_paths
+
 # The webhooks scenarios ask for, by role, with what each must be configured as on the target.
 ROLES = {
     "stocks": "a stocks webhook, any ticker, no source restriction (the default role)",
@@ -29,9 +31,7 @@ CAPABILITIES = {
     "slow": "scenarios may take minutes (the hourly limit needs 501 requests paced over 9 minutes)",
     "untrusted-peer": "the kit can also reach the target from an address it does not trust as a proxy",
     "public-url": "the target URL is the gateway's public URL (TradingView's port and IPv4 rules apply)",
-    "slow-clients": "the kit may hold connections that stall, waiting up to the target's read_timeout",
 }
-DEFAULT_READ_TIMEOUT = 10.0  # seconds: how long a gateway may take to give up on a stalled request
 _WEBHOOK_PATH = re.compile(r"^(?:.*/trading/webhook/)?([^/\s]+)/([^/\s]+)/?$")
 
 
@@ -41,10 +41,10 @@ class TargetError(ValueError):
 
 @dataclass(frozen=True)
 class Webhook:
-    """One webhook URL's parts."""
+    """One webhook URL's parts; its repr leaves the password out."""
 
     uuid: str
-    password: str
+    password: str = field(repr=False)
 
     @property
     def path(self) -> str:
@@ -62,7 +62,6 @@ class Target:
     control_url: str | None = None
     control_token: str | None = None
     untrusted_source_address: str | None = None  # a local address the target does not trust as a proxy
-    read_timeout: float = DEFAULT_READ_TIMEOUT  # the target's own limit for receiving a request
     description: str = ""
 
     def webhook(self, role: str, turn: int = 0) -> Webhook | None:
@@ -71,11 +70,11 @@ class Target:
         return choices[turn % len(choices)] if choices else None
 
 
-def parse_webhook(text: str) -> Webhook:
-    """A webhook from `UUID/PASSWORD` or a full webhook URL."""
+def parse_webhook(text: str, origin: str = "the --webhook value") -> Webhook:
+    """A webhook from `UUID/PASSWORD` or a full webhook URL; an error names `origin`, never the text."""
     match = _WEBHOOK_PATH.match(urlsplit(text).path if "://" in text else text)
     if not match:
-        raise TargetError(f"{text!r} is neither UUID/PASSWORD nor a webhook URL")
+        raise TargetError(f"{origin} is neither UUID/PASSWORD nor a webhook URL")
     return Webhook(match.group(1), match.group(2))
 
 
@@ -83,7 +82,7 @@ def base_url_of(text: str) -> str:
     """A base URL without its path (a full webhook URL is accepted)."""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise TargetError(f"{text!r} is not an http(s) URL")
+        raise TargetError(f"{redact_webhook_paths(text)!r} is not an http(s) URL")
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -91,7 +90,9 @@ def _webhook_list(value: object, role: str) -> tuple[Webhook, ...]:
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(item, str) for item in values):
         raise TargetError(f"profile: webhooks.{role} must be a webhook URL, UUID/PASSWORD, or a list of them")
-    return tuple(parse_webhook(item) for item in values)
+    return tuple(
+        parse_webhook(item, f"profile: webhooks.{role} entry {index}") for index, item in enumerate(values, 1)
+    )
 
 
 def load_profile(path: Path) -> dict:
@@ -142,6 +143,5 @@ def build_target(
         control_url=control_url,
         control_token=control_token,
         untrusted_source_address=untrusted,
-        read_timeout=float(section.get("read_timeout", DEFAULT_READ_TIMEOUT)),
         description=section.get("description", ""),
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conformance.client import TargetClient
+from conformance.redaction import Redactor
 from conformance.target import Target, Webhook
 
 TARGET_KEY = pytest.StashKey[Target]()
+REDACTOR_KEY = pytest.StashKey[Redactor]()
 CLIENT_KEY = pytest.StashKey[TargetClient]()  # on the test item, so the reports can show its exchanges
 
 
@@ -20,6 +22,12 @@ def not_applicable(reason: str) -> None:
 def target(pytestconfig) -> Target:
     """The gateway under test."""
     return pytestconfig.stash[TARGET_KEY]
+
+
+@pytest.fixture(scope="session")
+def redactor(pytestconfig) -> Redactor:
+    """The run's redactor: a secret the kit learns while running (a created webhook) is added to it."""
+    return pytestconfig.stash.get(REDACTOR_KEY, None) or Redactor()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import requests
 from pytest_bdd import given, parsers
 
 from conformance.control_client import ControlClient, ControlError
+from conformance.redaction import Redactor
 from conformance.steps.fixtures import not_applicable
 from conformance.target import Target, Webhook
 from webhook_spec.openapi import asset_classes
@@ -33,6 +34,7 @@ class ControlSession:
     """The control client of one scenario and what its Given steps set up so far."""
 
     client: ControlClient
+    redactor: Redactor
     account_id: str | None = None
     subscription_id: str | None = None
     positions: dict[str, dict] = field(default_factory=dict)
@@ -47,12 +49,12 @@ class ControlSession:
 
 
 @pytest.fixture
-def control(target: Target) -> Iterator[ControlSession]:
+def control(target: Target, redactor: Redactor) -> Iterator[ControlSession]:
     """The control API of the target, reset once for this scenario; not applicable without one."""
     if "control-api" not in target.capabilities or not (target.control_url and target.control_token):
         not_applicable("the target offers no test-control API (capability control-api)")
     client = ControlClient(target.control_url, target.control_token)
-    session = ControlSession(client)
+    session = ControlSession(client, redactor)
     try:
         client.reset()
         yield session
@@ -72,6 +74,7 @@ def _create_webhook(control: ControlSession, asset_class: str, settings: dict, *
         **restrictions,
     }
     created = control.client.create_webhook(body)
+    control.redactor.add(created.get("password"))  # a secret like the profile's from now on
     subscription = created["subscriptions"][0]
     control.subscription_id, control.account_id = subscription["id"], subscription["account_id"]
     return Webhook(created["uuid"], created["password"])
