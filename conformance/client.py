@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import base64
+import http.client
+import socket
+import ssl
+import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 from conformance.redaction import redact_webhook_paths
 from webhook_spec.parsing import parse_body
@@ -22,7 +28,7 @@ class Exchange:
     request_headers: dict[str, str]
     request_body: bytes
     status: int
-    response_headers: dict[str, str]
+    response_headers: CaseInsensitiveDict  # header names are case-insensitive (HTTP/2 sends lower case)
     response_body: bytes
     elapsed: float = 0.0
 
@@ -45,7 +51,7 @@ class Exchange:
             },
             "response": {
                 "status": self.status,
-                "headers": self.response_headers,
+                "headers": dict(self.response_headers),
                 "body": _text(self.response_body),
                 "seconds": round(self.elapsed, 4),
             },
@@ -99,9 +105,42 @@ class TargetClient:
             request_headers=dict(prepared.headers),
             request_body=body,
             status=response.status_code,
-            response_headers=dict(response.headers),
+            response_headers=CaseInsensitiveDict(response.headers),
             response_body=response.content,
             elapsed=response.elapsed.total_seconds(),
+        )
+        self.exchanges.append(exchange)
+        return exchange
+
+    def send_stalled(self, start: bytes, wait: float) -> Exchange:
+        """Open a connection, send only `start` (an unfinished request) and wait up to `wait` seconds
+        for the target to answer; an exchange with status 0 when it did not."""
+        parts = urlsplit(self.base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        raw = socket.create_connection((parts.hostname, port), timeout=wait)
+        sock = (
+            ssl.create_default_context().wrap_socket(raw, server_hostname=parts.hostname)
+            if (parts.scheme == "https")
+            else raw
+        )
+        started = time.monotonic()
+        with sock:
+            sock.sendall(start)
+            response = http.client.HTTPResponse(sock)
+            try:
+                response.begin()
+                status, headers, body = response.status, response.getheaders(), response.read()
+            except (OSError, http.client.HTTPException):
+                status, headers, body = 0, [], b""
+        exchange = Exchange(
+            method=start.split(b" ", 1)[0].decode("latin-1") or "(nothing)",
+            url=redact_webhook_paths(self.base_url),
+            request_headers={},
+            request_body=start,
+            status=status,
+            response_headers=CaseInsensitiveDict(headers),
+            response_body=body,
+            elapsed=time.monotonic() - started,
         )
         self.exchanges.append(exchange)
         return exchange

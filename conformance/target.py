@@ -31,7 +31,9 @@ CAPABILITIES = {
     "slow": "scenarios may take minutes (the hourly limit needs 501 requests paced over 9 minutes)",
     "untrusted-peer": "the kit can also reach the target from an address it does not trust as a proxy",
     "public-url": "the target URL is the gateway's public URL (TradingView's port and IPv4 rules apply)",
+    "slow-clients": "the kit may hold connections that stall, waiting up to the target's read_timeout",
 }
+DEFAULT_READ_TIMEOUT = 10.0  # seconds: how long a gateway may take to give up on a stalled request
 _WEBHOOK_PATH = re.compile(r"^(?:.*/trading/webhook/)?([^/\s]+)/([^/\s]+)/?$")
 
 
@@ -62,6 +64,7 @@ class Target:
     control_url: str | None = None
     control_token: str | None = None
     untrusted_source_address: str | None = None  # a local address the target does not trust as a proxy
+    read_timeout: float = DEFAULT_READ_TIMEOUT  # the target's own limit for receiving a request
     description: str = ""
 
     def webhook(self, role: str, turn: int = 0) -> Webhook | None:
@@ -143,5 +146,6 @@ def build_target(
         control_url=control_url,
         control_token=control_token,
         untrusted_source_address=untrusted,
+        read_timeout=float(section.get("read_timeout", DEFAULT_READ_TIMEOUT)),
         description=section.get("description", ""),
     )
