@@ -25,7 +25,7 @@ from conformance.embedded_gateway import running_gateway
 STALLS = {
     "request-line": b"POST /trading/webhook/",
     "body": b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
-    "trickle": b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+    "trickle": b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
 }
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 GIVE_UP_AFTER = 5  # signals unanswered in a row
