@@ -71,6 +71,9 @@ def _by_role(configured) -> dict[str, tuple[Webhook, ...]]:
     return roles
 
 
+EMBEDDED_READ_TIMEOUT = 1.0  # the embedded gateway's header and body timeouts: short, so stalls end soon
+
+
 @contextmanager
 def embedded_target(redactor: Redactor | None = None) -> Iterator[Target]:
     """The reference gateway on a free loopback port, with the kit as its trusted proxy.
@@ -86,14 +89,19 @@ def embedded_target(redactor: Redactor | None = None) -> Iterator[Target]:
                 redactor.add(hook.password)
         gateway = {"trusted_proxies": ["127.0.0.1"], "control_token": token}
         config.write_text(config_toml(ROLE_WEBHOOKS, Path(directory) / "data", gateway))
-        with running_gateway(["--config", str(config)], cwd=Path(directory)) as running:
+        timeout = str(EMBEDDED_READ_TIMEOUT)
+        args = ["--config", str(config), "--header-timeout", timeout, "--body-timeout", timeout]
+        with running_gateway(args, cwd=Path(directory)) as running:
             yield Target(
                 base_url=running.base_url,
                 webhooks=_by_role(ROLE_WEBHOOKS),
-                capabilities=frozenset({"forwarded-for", "quota", "untrusted-peer", "control-api"}),
+                capabilities=frozenset(
+                    {"forwarded-for", "quota", "untrusted-peer", "control-api", "slow-clients"}
+                ),
                 control_url=f"{running.base_url}/control",
                 control_token=token,
                 untrusted_source_address=UNTRUSTED_LOOPBACK,
+                read_timeout=EMBEDDED_READ_TIMEOUT,
                 description="the embedded reference gateway",
             )
 
