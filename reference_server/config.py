@@ -19,6 +19,9 @@ from webhook_spec.openapi import asset_classes
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
 BODY_LIMIT_BYTES = 64 * 1024  # DECISIONS D-010
 SPEC_RATE_LIMITS = "60/minute;500/hour"  # per webhook URL (DECISIONS D-026)
+# Wrong passwords logged row by row, per webhook and source address, and per webhook (D-054).
+FAILED_AUTH_LIMITS = "10/minute;100/hour"
+FAILED_AUTH_WEBHOOK_LIMITS = "60/minute;600/hour"
 
 # The embedded default's one demo webhook (the uuid and password of the spec's own example config).
 DEMO_WEBHOOK = {
@@ -54,6 +57,10 @@ class GatewayConfig:
     trusted_proxies: tuple[str, ...] = ()
     rate_limit_storage: str = "memory://"
     rate_limits: str = SPEC_RATE_LIMITS
+    rate_limit_storage_timeout: float = 0.25  # seconds for each Redis connect and reply (D-053)
+    rate_limit_fail_open: bool = False  # Redis unreachable: count in each process, not 503 (D-053)
+    failed_auth_limits: str = FAILED_AUTH_LIMITS
+    failed_auth_webhook_limits: str = FAILED_AUTH_WEBHOOK_LIMITS
     sqlite_synchronous: str = "NORMAL"  # DECISIONS D-048
     control_token: str | None = None
     hash_key_file: Path | None = None  # None: the environment's key, else data_dir/hash-key (D-059)
@@ -166,6 +173,18 @@ def _path(value: object, base_dir: Path, where: str) -> Path | None:
     return base_dir / value
 
 
+def _seconds(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 60:
+        raise ConfigError(f"{where}: must be a number of seconds, more than 0 and at most 60")
+    return float(value)
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: must be true or false")
+    return value
+
+
 def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
     """Build the configuration from a parsed TOML document; relative paths are from `base_dir`."""
     gateway = document.get("gateway", {})
@@ -181,6 +200,20 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
         trusted_proxies=check_networks(gateway.get("trusted_proxies", []), "gateway.trusted_proxies"),
         rate_limit_storage=gateway.get("rate_limit_storage", "memory://"),
         rate_limits=check_rate_limits(gateway.get("rate_limits", SPEC_RATE_LIMITS), "gateway.rate_limits"),
+        rate_limit_storage_timeout=_seconds(
+            gateway.get("rate_limit_storage_timeout", GatewayConfig.rate_limit_storage_timeout),
+            "gateway.rate_limit_storage_timeout",
+        ),
+        rate_limit_fail_open=_flag(
+            gateway.get("rate_limit_fail_open", False), "gateway.rate_limit_fail_open"
+        ),
+        failed_auth_limits=check_rate_limits(
+            gateway.get("failed_auth_limits", FAILED_AUTH_LIMITS), "gateway.failed_auth_limits"
+        ),
+        failed_auth_webhook_limits=check_rate_limits(
+            gateway.get("failed_auth_webhook_limits", FAILED_AUTH_WEBHOOK_LIMITS),
+            "gateway.failed_auth_webhook_limits",
+        ),
         sqlite_synchronous=synchronous,
         control_token=gateway.get("control_token"),
         hash_key_file=_path(gateway.get("hash_key_file"), base_dir, "gateway.hash_key_file"),

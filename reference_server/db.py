@@ -77,6 +77,13 @@ CREATE INDEX IF NOT EXISTS trades_due ON trades (execute_at) WHERE execute_at IS
 CREATE INDEX IF NOT EXISTS trades_by_signal ON trades (signal_id);
 CREATE INDEX IF NOT EXISTS trades_by_log ON trades (log_id);
 CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS failed_auth_counts (
+    webhook_uuid TEXT NOT NULL,
+    source TEXT NOT NULL,
+    minute TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (webhook_uuid, source, minute)
+) WITHOUT ROWID;
 """
 
 # Columns added to the tables above after databases were first made: open_database adds each one

@@ -11,9 +11,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
+from reference_server.failed_auth import count_flooded, hit_failed_auth_limits
 from reference_server.ids import uuid7
 from reference_server.paper_store import now
-from reference_server.rate_limit import hit_webhook_limits
+from reference_server.rate_limit import UNAVAILABLE_RETRY_AFTER, RateLimitUnavailable, hit_webhook_limits
 from reference_server.responses import accepted_response, error_response
 from reference_server.signal_log import LogEntry, log_entry, new_entry
 from reference_server.sources import client_address, source_error
@@ -49,11 +50,18 @@ def _read_body() -> bytes | str:
 
 def _check_access(webhook: Webhook, entry: LogEntry) -> Response | None:
     if entry.matched_password is None:  # the password is none of the webhook's (D-060)
+        retry_after = hit_failed_auth_limits(webhook.uuid, entry.source_address)
+        if retry_after is not None:  # a flood: counted, not logged row by row (D-054)
+            count_flooded(entry)
+            return error_response("too-many-requests", headers={"Retry-After": str(retry_after)})
         return _reject(entry, "invalid-password")
     code = source_error(webhook.limit_to, webhook.ip_addresses, entry.source_address)
     if code is not None:
         return _reject(entry, code)
-    retry_after = hit_webhook_limits(webhook.uuid, webhook.rate_limits)
+    try:
+        retry_after = hit_webhook_limits(webhook.uuid, webhook.rate_limits)
+    except RateLimitUnavailable:  # fail closed (D-053)
+        return _reject(entry, "rate-limit-unavailable", headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)})
     if retry_after is not None:
         return _reject(entry, "too-many-requests", headers={"Retry-After": str(retry_after)})
     return None

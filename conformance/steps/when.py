@@ -90,6 +90,15 @@ def a_signal_to_a_changed_path(client, webhook, request_headers, change: str) ->
     client.send("POST", path, ACCEPTABLE_SIGNAL, request_headers)
 
 
+@when(parsers.parse("{count:d} signals are sent with the wrong password"))
+def signals_with_the_wrong_password(client, webhook, request_headers, burst: list, count: int) -> None:
+    """POST `count` acceptable signals with another password, one after another (a failed-auth flood)."""
+    burst.clear()
+    for _ in range(count):
+        a_signal_with_the_wrong_password(client, webhook, request_headers)
+        burst.append(client.exchanges[-1])
+
+
 @when("a signal is sent to an unknown webhook")
 def a_signal_to_an_unknown_webhook(client, request_headers) -> None:
     """POST an acceptable signal to a uuid no gateway has."""
