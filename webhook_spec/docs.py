@@ -120,6 +120,8 @@ def _constraints(node: Schema) -> str:
     parts += [_constraints(item) for item in node.get("allOf", [])]
     if "not" in node:
         parts.append(f"not {_constraints(node['not'])}")
+    if "then" in node:  # a rule checked only where its `if` holds: within the field's length limit (D-052)
+        parts.append(_constraints(node["then"]))
     parts.append(", or ".join(_constraints(item) for item in node.get("anyOf", [])))
     return ", ".join(part for part in parts if part)
 

@@ -72,18 +72,50 @@ def _pointer(error: ValidationError) -> str:
     return "".join(f"/{escape_pointer(str(token))}" for token in tokens)
 
 
+class _ElidedArray(list):
+    """An array whose items no rule looks at, emptied; its repr says so."""
+
+    def __repr__(self) -> str:
+        return "[...]"
+
+
+class _ElidedObject(dict):
+    """An object whose members no rule looks at, emptied; its repr says so."""
+
+    def __repr__(self) -> str:
+        return "{...}"
+
+
+def checked_part(value: Any, schema: dict[str, Any]) -> Any:
+    """The part of `value` the schema's rules look at; they find the same errors in it as in `value`.
+
+    The schema defines no array and ignores unknown fields (tests/test_validation_cost.py holds it to
+    that), so arrays are emptied, objects keep only their defined fields, and objects with none defined
+    (extras) are emptied. The full validator then never spends time on the rest (D-052): messages of
+    its errors print what they are about, and a 64 KiB array printed many times costs milliseconds.
+    """
+    properties = resolve(schema).get("properties")
+    if isinstance(value, dict):
+        if properties is None:
+            return _ElidedObject() if value else value
+        return {name: checked_part(value[name], field) for name, field in properties.items() if name in value}
+    if isinstance(value, list):
+        return _ElidedArray() if value else value
+    return value
+
+
 def _is_valid(document: Any) -> bool:
     try:
         return fast_signal_validator().is_valid(document)
     except (ValueError, OverflowError):  # a value jsonschema-rs cannot take: let the full validator judge
-        return signal_validator().is_valid(document)
+        return signal_validator().is_valid(checked_part(document, signal_schema()))
 
 
 def _schema_error(document: Any) -> SignalError | None:
     if _is_valid(document):
         return None
     best: tuple[int, str, SignalError] | None = None
-    for error in signal_validator().iter_errors(document):
+    for error in signal_validator().iter_errors(checked_part(document, signal_schema())):
         code = code_for_schema_path(tuple(error.absolute_schema_path))
         pointer = _pointer(error)
         rank = (error_code(code).precedence, pointer)
