@@ -18,9 +18,9 @@ from typing import Any
 from bench import PROJECT_DIR
 from bench.kit_timing import kit_timing
 from bench.load import LoadSettings
-from bench.report import kit_table, throughput_table, validation_table
+from bench.report import kit_table, throughput_table, validation_table, worst_body_table
 from bench.throughput import CONCURRENCIES, Measurement, measure_servers, ratios
-from bench.validation_cost import validation_costs
+from bench.validation_cost import validation_costs, worst_body_costs
 
 SECTIONS = ("throughput", "validation", "kit")
 DERIVED = ("rps", "ratio")
@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         results["validation"] = timings = validation_costs(args.timeit_seconds)
         print("\nValidation cost in-process: validate_body against json.loads on the same bytes\n")
         print(validation_table(timings))
+        results["worst_bodies"] = worst = worst_body_costs()
+        print("\nValidation CPU on worst-case bodies: the least thread time of validate_body per body\n")
+        print(worst_body_table(worst))
     if "kit" in sections:
         print("kit run time (the whole kit twice, then st run)...", file=sys.stderr)
         results["kit"] = timing = kit_timing(args.property_cases)

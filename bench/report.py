@@ -8,7 +8,7 @@ from statistics import median
 from bench.kit_timing import KitTiming, TimedRun
 from bench.stats import LoadResult
 from bench.throughput import Measurement, pairs, ratio
-from bench.validation_cost import ValidationTiming
+from bench.validation_cost import ValidationTiming, WorstBodyTiming
 
 DESCRIPTION_WIDTH = 60
 
@@ -65,6 +65,19 @@ def validation_table(timings: Sequence[ValidationTiming]) -> str:
     ratios = median(t.ratio for t in timings)
     rows.append(["", "median", "", "", f"{validate:.1f}", f"{loads:.2f}", f"{ratios:.0f}x"])
     return format_table(headers, rows, left=2)
+
+
+def _worst_body_cells(number: int, t: WorstBodyTiming) -> list[str]:
+    outcome = t.outcome if t.outcome == t.expected else f"{t.outcome} (not {t.expected})"
+    return [str(number), t.name, outcome, str(t.size), f"{t.cpu_ms:.3f}"]
+
+
+def worst_body_table(timings: Sequence[WorstBodyTiming]) -> str:
+    """Per worst-case body: size, outcome, and the least CPU time of validate_body on it; then the most."""
+    rows = [_worst_body_cells(number, timing) for number, timing in enumerate(timings, 1)]
+    worst = max(timings, key=lambda t: t.cpu_ms)
+    rows.append(["", f"maximum: {worst.name}", "", str(worst.size), f"{worst.cpu_ms:.3f}"])
+    return format_table(["#", "worst-case body", "outcome", "bytes", "CPU ms"], rows, left=3)
 
 
 def _run_cells(label: str, run: TimedRun) -> list[str]:
