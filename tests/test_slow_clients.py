@@ -100,7 +100,7 @@ def test_a_trickled_body_is_request_timeout_though_bytes_keep_coming(strict_gate
                 continue
             except OSError:
                 break
-        seconds, rest = _answer(sock, wait=2)
+        _, rest = _answer(sock, wait=2)
     _assert_request_timeout(answer + rest)
 
 
