@@ -7,7 +7,7 @@ import http.client
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ class Exchange:
     response_headers: CaseInsensitiveDict  # header names are case-insensitive (HTTP/2 sends lower case)
     response_body: bytes
     elapsed: float = 0.0
+    sent_url: str = field(default="", repr=False)  # as sent, password included: for the curl reproduction
 
     def json(self) -> Any:
         """The response body parsed as strict JSON (ValueError when it is not).
@@ -108,6 +109,7 @@ class TargetClient:
             response_headers=CaseInsensitiveDict(response.headers),
             response_body=response.content,
             elapsed=response.elapsed.total_seconds(),
+            sent_url=self.base_url + path,
         )
         self.exchanges.append(exchange)
         return exchange
@@ -141,6 +143,7 @@ class TargetClient:
             response_headers=CaseInsensitiveDict(headers),
             response_body=body,
             elapsed=time.monotonic() - started,
+            sent_url=self.base_url,
         )
         self.exchanges.append(exchange)
         return exchange
