@@ -20,6 +20,7 @@ from reference_server.config import (
 )
 from reference_server.control_access import CONTROL_TOKEN_ENV, FLAG_WARNING, control_token, exposure_error
 from reference_server.db import open_database
+from reference_server.retention import Retention, prune
 from reference_server.signal_log import read_entries
 from reference_server.webhook_store import (
     Webhook,
@@ -95,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     log.add_argument("--webhook", help="only this webhook's uuid")
     log.add_argument("--limit", type=int, default=50)
+    commands.add_parser(
+        "prune-log",
+        parents=[common],
+        help="delete the signal log records past the configured retention now (D-056)",
+    )
     return parser
 
 
@@ -192,6 +198,19 @@ def _log(config: GatewayConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def _prune_log(config: GatewayConfig, _args: argparse.Namespace) -> int:
+    retention = Retention.of(config)
+    connection = _open_store(config)
+    try:
+        deleted = prune(connection, retention)
+    finally:
+        connection.close()
+    kept = f"{retention.days:g} days" if retention.days else "no age limit"
+    bound = f"{retention.max_rows} records" if retention.max_rows else "no count limit"
+    print(f"pruned {deleted} signal log records (retention: {kept}, {bound})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     argv = sys.argv[1:] if argv is None else argv
@@ -203,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    command = {"serve": _serve, "webhooks": _webhooks, "log": _log}[args.command]
+    command = {"serve": _serve, "webhooks": _webhooks, "log": _log, "prune-log": _prune_log}[args.command]
     try:
         return command(config, args)
     except ConfigError as error:  # found when the command reads the data directory: the hash key (D-059)

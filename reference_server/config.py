@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import uuid as uuid_module
@@ -64,6 +65,9 @@ class GatewayConfig:
     sqlite_synchronous: str = "NORMAL"  # DECISIONS D-048
     control_token: str | None = None
     hash_key_file: Path | None = None  # None: the environment's key, else data_dir/hash-key (D-059)
+    replay_window: float = 10.0  # seconds in which the same body is a replay; 0: never (D-055)
+    log_retention_days: float = 90.0  # signal log records older are pruned; 0: kept (D-056)
+    log_max_rows: int = 1_000_000  # the oldest records beyond are pruned; 0: no bound (D-056)
 
     @property
     def database(self) -> Path:
@@ -185,6 +189,13 @@ def _flag(value: object, where: str) -> bool:
     return value
 
 
+def _not_negative(value: object, where: str, kind: type[float] | type[int] = float) -> Any:
+    allowed = int if kind is int else int | float
+    if isinstance(value, bool) or not isinstance(value, allowed) or not 0 <= value < math.inf:
+        raise ConfigError(f"{where}: must be a {'whole ' if kind is int else ''}number, 0 or more")
+    return kind(value)
+
+
 def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
     """Build the configuration from a parsed TOML document; relative paths are from `base_dir`."""
     gateway = document.get("gateway", {})
@@ -217,6 +228,15 @@ def parse_config(document: dict[str, Any], base_dir: Path) -> GatewayConfig:
         sqlite_synchronous=synchronous,
         control_token=gateway.get("control_token"),
         hash_key_file=_path(gateway.get("hash_key_file"), base_dir, "gateway.hash_key_file"),
+        replay_window=_not_negative(
+            gateway.get("replay_window", GatewayConfig.replay_window), "gateway.replay_window"
+        ),
+        log_retention_days=_not_negative(
+            gateway.get("log_retention_days", GatewayConfig.log_retention_days), "gateway.log_retention_days"
+        ),
+        log_max_rows=_not_negative(
+            gateway.get("log_max_rows", GatewayConfig.log_max_rows), "gateway.log_max_rows", int
+        ),
     )
 
 

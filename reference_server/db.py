@@ -98,7 +98,15 @@ ADDED_COLUMNS = (
     ("webhooks", "previous_password_until", "TEXT"),
     # Which of the webhook's passwords the request gave, once it gave a valid one (D-060).
     ("signal_log", "matched_password", "TEXT CHECK (matched_password IN ('current', 'previous'))"),
+    # A replay's original, and the digest of an accepted original's body that finds it (D-055).
+    ("signal_log", "replay_of", "TEXT"),
+    ("signal_log", "body_digest", "BLOB"),
 )
+# Indexes on added columns, made once the columns are there.
+ADDED_INDEXES = """
+CREATE INDEX IF NOT EXISTS signal_log_originals ON signal_log (webhook_uuid, body_digest, log_id)
+    WHERE body_digest IS NOT NULL;
+"""
 
 
 def add_columns(connection: sqlite3.Connection) -> None:
@@ -159,6 +167,7 @@ def open_database(config: GatewayConfig) -> sqlite3.Connection:
     connection = connect(str(config.database), config.sqlite_synchronous)
     connection.executescript(SCHEMA)
     add_columns(connection)
+    connection.executescript(ADDED_INDEXES)
     return connection
 
 

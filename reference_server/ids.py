@@ -27,3 +27,9 @@ def uuid7() -> str:
         | random_bits & _RANDOM_B
     )
     return str(uuid.UUID(int=value))
+
+
+def uuid7_floor(unix_milliseconds: int) -> str:
+    """A string that sorts before every uuid7 made at or after this Unix time, and after every earlier one."""
+    milliseconds = unix_milliseconds & _MILLISECONDS
+    return f"{milliseconds >> 16:08x}-{milliseconds & 0xFFFF:04x}-0000-0000-000000000000"

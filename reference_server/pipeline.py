@@ -16,7 +16,7 @@ from reference_server.ids import uuid7
 from reference_server.paper_store import now
 from reference_server.rate_limit import UNAVAILABLE_RETRY_AFTER, RateLimitUnavailable, hit_webhook_limits
 from reference_server.responses import accepted_response, error_response
-from reference_server.signal_log import LogEntry, log_entry, new_entry
+from reference_server.signal_log import LogEntry, LogWriteError, log_accepted, log_entry, new_entry
 from reference_server.sources import client_address, source_error
 from reference_server.tickers import TickerDatabase, check_ticker
 from reference_server.trading import trade_signal
@@ -91,10 +91,14 @@ def _check_signal(webhook: Webhook, entry: LogEntry) -> Response:
         body=body,
         signal=outcome.normalized,
     )
-    log_entry(accepted)  # committed before the 200 is sent: nothing accepted is lost
-    if _paper_trading():
+    try:
+        accepted, payload = log_accepted(accepted)  # committed before the 200: nothing accepted is lost
+    except LogWriteError:  # this record alone: logged in a form that can be written, answered 500
+        _logger.exception("the signal log could not hold an accepted signal")
+        return _reject(entry, "internal-error", body)
+    if accepted.replay_of is None and _paper_trading():  # a replay was traded as its original (D-055)
         _trade(webhook, accepted, tickers)
-    return accepted_response(accepted.signal_id, accepted.log_id, outcome.normalized)
+    return accepted_response(accepted.signal_id, accepted.log_id, payload)
 
 
 def _paper_trading() -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
 from webhook_spec.catalogue import error_code
@@ -37,9 +38,16 @@ def error_response(code: str, log_id: str | None = None, headers: dict[str, str]
     return response
 
 
-def accepted_response(signal_id: str, log_id: str, payload: dict[str, Any]) -> Response:
-    """`{success: true, id, logId, payload}` with status 200."""
-    return jsonify({"success": True, "id": signal_id, "logId": log_id, "payload": payload})
+def accepted_response(signal_id: str, log_id: str, payload_json: str) -> Response:
+    """`{success: true, id, logId, payload}` with status 200, around the payload as the log wrote it.
+
+    The signal is serialized once, before its record is committed: a signal that cannot be
+    serialized is refused then, and an accepted one is never answered 500 afterwards.
+    """
+    ids = f'"id":{json.dumps(signal_id)},"logId":{json.dumps(log_id)}'
+    return current_app.response_class(
+        f'{{"success":true,{ids},"payload":{payload_json}}}\n', mimetype="application/json"
+    )
 
 
 def _http_error(error: HTTPException) -> Response:
