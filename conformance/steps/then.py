@@ -78,6 +78,30 @@ def the_accepted_payload_has_no(client, field: str) -> None:
     assert field not in _accepted_body(client)["payload"]
 
 
+def _two_accepted(client: TargetClient) -> tuple[dict, dict]:
+    """The answers of the first and the last request of the scenario, both conforming 200s."""
+    assert len(client.exchanges) >= 2, "the scenario sent fewer than two requests"
+    _accepted_body(client)
+    first = client.exchanges[0]
+    assert first.status == 200 and not response_problems(first), f"the first answer was {first.status}"
+    return first.json(), client.exchanges[-1].json()
+
+
+@then("the answer has the id and payload of the first answer")
+def the_answer_has_the_first_id_and_payload(client) -> None:
+    """The last 200 names the same signal as the scenario's first: its retry is no new signal."""
+    first, last = _two_accepted(client)
+    assert last["id"] == first["id"], f"a new signal {last['id']}, not {first['id']}"
+    assert last["payload"] == first["payload"]
+
+
+@then("the answer has a new id")
+def the_answer_has_a_new_id(client) -> None:
+    """The last 200 names another signal than the scenario's first."""
+    first, last = _two_accepted(client)
+    assert last["id"] != first["id"], f"the same signal {first['id']} twice"
+
+
 @then("every response was accepted")
 def every_response_was_accepted(burst: list) -> None:
     """Every request of the latest burst (`When <n> signals are sent`) got a conforming 200."""

@@ -30,6 +30,13 @@ def the_body_is_sent(client, webhook, request_headers, body: str) -> None:
     _post(client, webhook, request_headers, body.replace("\\|", "|").encode("utf-8"))
 
 
+@when("the same body is sent again")
+def the_same_body_is_sent_again(client, webhook, request_headers) -> None:
+    """POST the last request's body again, byte for byte, as a sender retrying it would."""
+    assert client.exchanges, "no request was sent"
+    _post(client, webhook, request_headers, client.exchanges[-1].request_body)
+
+
 @when("an empty body is sent")
 def an_empty_body_is_sent(client, webhook, request_headers) -> None:
     """POST with no body at all."""
