@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.cases import numbered
 from bench.stats import LoadResult, summarize
 
 REQUEST_TIMEOUT = 30.0
@@ -49,17 +50,19 @@ def _send(connection: http.client.HTTPConnection, path: str, body: bytes) -> int
     return response.status
 
 
-def run_client(plan: Plan, tally: ClientTally) -> None:
-    """Send requests back to back on one connection until the window ends or the count is reached."""
+def run_client(plan: Plan, tally: ClientTally, client: int) -> None:
+    """Send requests back to back on one connection until the window ends or the count is reached;
+    each body is numbered (bench.cases.COUNTER) by the run, the client and the request."""
+    run = time.time_ns()
     parts = urlsplit(plan.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=REQUEST_TIMEOUT)
     try:
-        for _ in range(plan.max_requests):
+        for number in range(plan.max_requests):
             started = time.perf_counter()
             if started >= plan.end:
                 break
             try:
-                status = _send(connection, parts.path, plan.body)
+                status = _send(connection, parts.path, numbered(plan.body, f"{run}-{client}-{number}"))
             except (OSError, http.client.HTTPException):
                 connection.close()  # the next request reconnects
                 status = 0
@@ -84,7 +87,7 @@ def generate_load(
     start = time.perf_counter() + warmup
     plan = Plan(url, body, start, start + duration, max(1, max_requests // connections))
     tallies = [ClientTally() for _ in range(connections)]
-    threads = [threading.Thread(target=run_client, args=(plan, tally)) for tally in tallies]
+    threads = [threading.Thread(target=run_client, args=(plan, tally, n)) for n, tally in enumerate(tallies)]
     for thread in threads:
         thread.start()
     for thread in threads:

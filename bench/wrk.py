@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.cases import COUNTER
 from bench.stats import LoadResult
 
 MARKER = "BENCH-JSON "
@@ -17,9 +18,21 @@ wrk.method = "POST"
 wrk.body = "%(body)s"
 wrk.headers["Content-Type"] = "application/json"
 local max_requests = %(max_requests)d
+local counter = "%(counter)s"
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) statuses = {}; count = 0 end
+function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
+function init(args)
+  statuses = {}; count = 0; sent = 0
+  math.randomseed(os.time() * 1000 + id)
+  run = os.time() .. "-" .. math.random(1000000000) .. "-" .. id .. "-"
+end
+if string.find(wrk.body, counter, 1, true) then
+  local head, tail = string.match(wrk.body, "^(.-)" .. counter:gsub("%%%%", "%%%%%%%%") .. "(.*)$")
+  function request()
+    sent = sent + 1
+    return wrk.format(nil, nil, nil, head .. run .. sent .. tail)
+  end
+end
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   count = count + 1
@@ -48,9 +61,11 @@ def wrk_path() -> str | None:
 
 
 def lua_script(body: bytes, max_requests: int) -> str:
-    """The Lua script: the body as decimal escapes (any bytes survive), a per-thread request cap."""
+    """The Lua script: the body as decimal escapes (any bytes survive), a per-thread request cap, and a
+    tag unique to each request where the body holds COUNTER."""
     escaped = "".join(f"\\{byte}" for byte in body)
-    return SCRIPT % {"body": escaped, "max_requests": max_requests, "marker": MARKER}
+    counter = COUNTER.decode()
+    return SCRIPT % {"body": escaped, "max_requests": max_requests, "marker": MARKER, "counter": counter}
 
 
 def _run_wrk(url: str, script: Path, connections: int, seconds: float) -> str:
