@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 
@@ -17,10 +16,8 @@ from reference_server.planner import (
 from reference_server.planner import reasons as R
 from reference_server.symbols import FuturesContract, OptionContract
 from reference_server.tickers import Listing, TickerDatabase, resolve_instrument
-from tests.test_planner import DEFAULT, SIGNAL, brief, plan, quote
+from tests.planner import DEFAULT, NOW, SIGNAL, D, brief, plan, quote
 
-D = Decimal
-NOW = datetime(2025, 6, 18, 14, 30, tzinfo=UTC)  # 2025-06-18 in New York
 SQ_PUT = Instrument("SQ 250718P70", "options", "put", D(100))
 SQ_CALL = Instrument("SQ 250718C70", "options", "call", D(100))
 EXPIRATIONS = (date(2025, 6, 18), date(2025, 6, 20), date(2025, 12, 19), date(2026, 1, 16))

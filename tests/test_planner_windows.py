@@ -8,7 +8,7 @@ import pytest
 
 from reference_server.planner import Instrument, SubscriptionSettings, TradingWindow, windows_open
 from reference_server.planner import reasons as R
-from tests.test_planner import DEFAULT, brief, open_order, plan, signal
+from tests.planner import DEFAULT, brief, open_order, plan, signal
 
 NEW_YORK_SESSION = TradingWindow("America/New_York", time(9, 30), time(16, 0), frozenset(range(5)))
 WINDOWED = replace(DEFAULT, trading_windows=(NEW_YORK_SESSION,))
