@@ -7,6 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tests.corpus import case_body, corpus_cases, corpus_files
+from tests.planner import planner_cases
 from tests.sources import main_document
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_codes
@@ -57,7 +58,8 @@ def test_every_decision_is_cited_by_a_case_or_test():
     decisions = set(
         re.findall(r"^## (D-\d{3})", (data_dir("schema").parent / "DECISIONS.md").read_text(), re.M)
     )
-    cited = {decision for _, case in CASES for decision in case.get("decisions", [])}
+    cases = [case for _, case in CASES] + [case for _, case in planner_cases()]
+    cited = {decision for case in cases for decision in case.get("decisions", [])}
     tests_text = " ".join(
         path.read_text() for path in (data_dir("schema").parent / "tests").glob("test_*.py")
     )
