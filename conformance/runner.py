@@ -33,6 +33,8 @@ STEP_PLUGINS = (
     "conformance.steps.when",
     "conformance.steps.then",
     "conformance.steps.then_trades",
+    "conformance.steps.when_robustness",
+    "conformance.steps.then_robustness",
 )
 USAGE_ERROR = 2
 UNTRUSTED_LOOPBACK = "127.0.0.2"  # the embedded gateway trusts 127.0.0.1 only

@@ -1,6 +1,6 @@
 # Area: the webhook lookup and the password, and their place before every later check.
-# Requirements: REQ-AUTH-01, REQ-AUTH-02, REQ-AUTH-03, REQ-PRECEDENCE-01, REQ-RESPONSE-02 (REQ-LOOKUP-01 is
-# in request.feature).
+# Requirements: REQ-AUTH-01, REQ-AUTH-02, REQ-AUTH-03, REQ-METHOD-01, REQ-PRECEDENCE-01, REQ-RESPONSE-02
+# (REQ-LOOKUP-01 is in request.feature).
 Feature: Authentication
   The uuid in the URL names the webhook and the password authenticates the request. An unknown
   uuid is not-found (404); a wrong password is invalid-password (400), answered before the source
@@ -39,6 +39,39 @@ Feature: Authentication
     And the request comes from 52.89.214.238
     When a signal is sent with the wrong password
     Then the response is 400 "invalid-password"
+
+  # The password rule holds in every state a webhook can be in: a gateway that relaxes it once the
+  # webhook accepted a signal, or that answers a known body before it checks the password, is caught
+  # without the quota capability too. With a used-up quota: "a wrong password on a used-up quota is
+  # invalid-password" in rate_limits.feature. After a rotation: not checked by the kit, since the
+  # test-control API (schema/control-api.yaml) offers no rotation; tests/test_rotation.py checks the
+  # reference gateway's (REQ-AUTH-07).
+  @REQ-AUTH-01
+  Scenario: a wrong password after an accepted signal is invalid-password
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "accepted before a wrong password"}}
+      """
+    Then the signal is accepted
+    When a signal is sent with the wrong password
+    Then the response is 400 "invalid-password"
+
+  @REQ-AUTH-01 @REQ-PRECEDENCE-01
+  Scenario: an accepted body sent again with the wrong password is invalid-password
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "accepted, then sent with a wrong password"}}
+      """
+    Then the signal is accepted
+    When the same body is sent again with the wrong password
+    Then the response is 400 "invalid-password"
+
+  @REQ-AUTH-01 @REQ-METHOD-01
+  Scenario: a body refused for a wrong password is accepted with the right one
+    When a signal is sent with the wrong password
+    Then the response is 400 "invalid-password"
+    When the same body is sent again
+    Then the signal is accepted
 
   # @quota: the flood needs a webhook of its own, whose failed-authentication windows no other
   # scenario meets in the next hour.

@@ -13,13 +13,18 @@ Feature: The password in the webhook URL
     Then no response repeats a password the kit sent
 
     Examples:
-      | request                                              |
-      | the body {"ticker": "AMD", "action": "buy"} is sent  |
-      | the body {"ticker": "AMD", "action": "hold"} is sent |
-      | the body not json is sent                            |
-      | a GET request is sent                                |
-      | a signal is sent with the wrong password             |
-      | a signal is sent with a header of 65536 bytes        |
+      | request                                                   |
+      | the body {"ticker": "AMD", "action": "buy"} is sent       |
+      | the body {"ticker": "AMD", "action": "hold"} is sent      |
+      | the body not json is sent                                 |
+      | a GET request is sent                                     |
+      | a signal is sent with the wrong password                  |
+      | a signal is sent with a header of 65536 bytes             |
+      | a body of 65537 bytes is sent                             |
+      | an empty body is sent                                     |
+      | a HEAD request is sent                                    |
+      | a body with arrays inside extras nested 5000 deep is sent |
+      | a signal whose message is "(<a*fill)" is sent             |
 
   @REQ-SECRET-01 @REQ-SECRET-02
   Scenario Outline: a signal to the webhook's path with <change> is answered in JSON, not redirected

@@ -123,6 +123,20 @@ Feature: Source restrictions
       | 52.89.214.238 |
       | 2001:db8::7   |
 
+  # A source restriction holds after the webhook accepted a signal, and for a body it accepted.
+  @forwarded-for @REQ-SOURCE-06
+  Scenario: a body accepted from inside the IP list is invalid-ip-address from outside it
+    Given the "ip-list" webhook
+    And the request comes from 10.20.30.40
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "accepted from inside the IP list"}}
+      """
+    Then the signal is accepted
+    Given the request comes from 198.51.100.7
+    When the same body is sent again
+    Then the response is 400 "invalid-ip-address"
+
   @forwarded-for @REQ-SOURCE-07
   Scenario Outline: a source address <address> on the <webhook> webhook is invalid-ip-address-format
     Given the "<webhook>" webhook

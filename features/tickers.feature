@@ -208,6 +208,18 @@ Feature: Tickers and asset classes
       | futures-list | MESZ2025 | {"ticker": "MESZ2025", "action": "buy"} |
       | futures-list | ESZ2025  | {"ticker": "ESZ2025", "action": "buy"}  |
 
+  # An allowed-ticker list holds for a body another webhook accepted.
+  @REQ-TICKER-14
+  Scenario: a body accepted on a webhook for any ticker is unsupported-ticker on a list without its ticker
+    When the signal is sent:
+      """
+      {"ticker": "TSLA", "action": "buy", "extras": {"scenario": "accepted on the stocks webhook"}}
+      """
+    Then the signal is accepted
+    Given the "ticker-list" webhook
+    When the same body is sent again
+    Then the response is 400 "unsupported-ticker"
+
   @REQ-TICKER-16
   Scenario Outline: the contract <ticker> with optionType <type> is invalid-ticker-and-option-type
     Given the "options" webhook
