@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytest_bdd import parsers, then
 
 from conformance.client import Exchange
@@ -20,7 +22,7 @@ def _code(exchange: Exchange) -> str | None:
     return document.get("messageCode") if isinstance(document, dict) else None
 
 
-def _failed(probes: list[Probe], problem) -> None:
+def _failed(probes: list[Probe], problem: Callable[[Probe], str | None]) -> None:
     """Fail with the probes for which `problem(probe)` names a problem, the first MAX_LISTED listed."""
     found = [f"{probe.label}: {text}" for probe in probes if (text := problem(probe))]
     assert not found, f"{len(found)} of {len(probes)} answers are wrong; " + "; ".join(found[:MAX_LISTED])
@@ -38,7 +40,7 @@ def the_response_is_documented_json(client) -> None:
 def every_answer_is_documented_json(probes: list[Probe]) -> None:
     """Every response of the latest probing step has a status below 500 and conforms to the OpenAPI."""
     assert probes, "no probe was sent"
-    _failed(probes, lambda probe: "; ".join(response_problems(probe.exchange)))
+    _failed(probes, lambda probe: "; ".join(response_problems(probe.exchange)) or None)
 
 
 @then(parsers.parse('every answer is {status:d} "{code}"'))
@@ -47,13 +49,12 @@ def every_answer_is(probes: list[Probe], status: int, code: str) -> None:
     entry = error_codes().get(code)
     assert entry is not None and entry.status == status, f"{status} {code!r} is not in the catalogue"
     assert probes, "no probe was sent"
-    _failed(
-        probes,
-        lambda probe: (
-            (probe.exchange.status, _code(probe.exchange)) != (status, code)
-            and f"got {probe.exchange.status} {_code(probe.exchange)!r}"
-        ),
-    )
+
+    def problem(probe: Probe) -> str | None:
+        got = (probe.exchange.status, _code(probe.exchange))
+        return None if got == (status, code) else f"got {got[0]} {got[1]!r}"
+
+    _failed(probes, problem)
 
 
 @then("every string JSON forbids is malformed-json")
