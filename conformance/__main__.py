@@ -44,7 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument("--junit", type=Path, help="write a JUnit XML report")
     reports.add_argument("--json", type=Path, help="write a JSON report")
     reports.add_argument("--html", type=Path, help="write a self-contained HTML report")
-    reports.add_argument("-v", "--verbose", action="store_true", help="one line per scenario while running")
+    reports.add_argument(
+        "-v", "--verbose", action="store_true", help="pytest's own output: a line per scenario, tracebacks"
+    )
+    reports.add_argument(
+        "--show-secrets", action="store_true", help="the console's curl commands show passwords"
+    )
+    reports.add_argument(
+        "-x", "--exitfirst", dest="maxfail", action="store_const", const=1, help="stop at the first failure"
+    )
+    reports.add_argument("--maxfail", type=int, metavar="N", help="stop after N failed scenarios")
     return parser
 
 
@@ -53,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.property_cases < 1:
         print("error: --property-cases must be at least 1", file=sys.stderr)
+        return 2
+    if args.maxfail is not None and args.maxfail < 1:
+        print("error: --maxfail must be at least 1", file=sys.stderr)
         return 2
     options = RunOptions(
         target_url=args.target_url,
@@ -70,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         properties=not args.no_properties,
         slow=args.slow,
         verbose=args.verbose,
+        maxfail=args.maxfail,
+        show_secrets=args.show_secrets,
     )
     return run(options)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _pytest.junitxml import xml_key
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from conformance.pytest_plugin import PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import Redactor
+from conformance.reports.curl import reproduction
 from conformance.results import (
     EXPECTED_FAILURE,
     FAILED,
@@ -21,10 +24,12 @@ from conformance.target import CAPABILITIES, Target
 
 REQUIREMENT_PREFIX = "REQ-"
 MAX_REPORTED_EXCHANGES = 5
+PROPERTY_AREA = "Property checks"  # the area of the kit's tests that are not Gherkin scenarios
+_KIT_FILES = frozenset({SCENARIOS_FILE, PROPERTIES_FILE})
 
 
 class KitPlugin:
-    """Configures one kit run and collects its results."""
+    """Configures one kit run and collects its results; tests that are not the kit's are left alone."""
 
     def __init__(
         self,
@@ -50,12 +55,15 @@ class KitPlugin:
         config.addinivalue_line("markers", "tag(name): a Gherkin tag of the scenario")
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_bdd_apply_tag(self, tag: str, function) -> bool:
-        """Gherkin tags become requirement, capability or plain tag markers (no unknown-marker noise)."""
+    def pytest_bdd_apply_tag(self, tag: str, function) -> bool | None:
+        """Requirement and capability tags become markers (no unknown-marker noise); others are left to
+        pytest-bdd."""
         if tag.startswith(REQUIREMENT_PREFIX):
             pytest.mark.requirement(tag)(function)
         elif tag in CAPABILITIES:
             pytest.mark.needs(tag)(function)
+        else:
+            return None
         pytest.mark.tag(tag)(function)
         return True
 
@@ -67,15 +75,24 @@ class KitPlugin:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """Keep the selected scenarios; mark the listed expected failures (strict: a pass fails the run)."""
-        kept = [item for item in items if self._selected(item)]
+        kept = [item for item in items if not is_kit_item(item) or self._selected(item)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
         for item in kept:
-            if {scenario_name(item), display_name(item)} & self.expected_failures:
+            if is_kit_item(item) and {scenario_name(item), display_name(item)} & self.expected_failures:
                 item.add_marker(pytest.mark.xfail(reason="listed in the expected-failures file", strict=True))
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        """A scenario that needs a capability the target lacks is not applicable."""
+        """Name the JUnit test case as the reports do; a scenario that needs what the target lacks is not
+        applicable."""
+        if not is_kit_item(item):
+            return
+        junit = item.config.stash.get(xml_key, None)
+        if junit is not None:
+            testcase = junit.node_reporter(item.nodeid)
+            testcase.add_attribute("classname", area_of(item))
+            testcase.add_attribute("name", display_name(item))
         needed = dict.fromkeys(mark.args[0] for mark in item.iter_markers("needs"))
         missing = [name for name in needed if name not in self.target.capabilities]
         if missing:
@@ -88,9 +105,15 @@ class KitPlugin:
 
         The outermost wrapper: it sees the report after pytest's xfail handling has shaped it.
         """
-        report = self.redactor.report(item.config, (yield))
+        report = yield
+        if not is_kit_item(item):
+            return report
+        report = self.redactor.report(item.config, report)
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.results.append(_result(item, report))
+            result = self._result(item, report)
+            self.results.append(result)
+            if result.curl:
+                item.user_properties.append(("curl", result.curl))
         for requirement in requirement_ids(item):
             if report.when == "setup":
                 item.user_properties.append(("requirement", requirement))
@@ -106,6 +129,30 @@ class KitPlugin:
         redacted.result = report.result
         return redacted
 
+    def _result(self, item: pytest.Item, report: pytest.TestReport) -> ScenarioResult:
+        outcome, reason = outcome_of(report)
+        client = item.stash.get(CLIENT_KEY, None)
+        scenario = _scenario(item)
+        failed = outcome in (FAILED, UNEXPECTED_PASS) and client is not None and bool(client.exchanges)
+        return ScenarioResult(
+            nodeid=item.nodeid,
+            feature=Path(scenario.feature.filename).name if scenario else Path(str(item.path)).name,
+            name=display_name(item),
+            requirements=requirement_ids(item),
+            outcome=outcome,
+            reason=reason,
+            duration=report.duration,
+            exchanges=[e.report() for e in client.exchanges[-MAX_REPORTED_EXCHANGES:]] if failed else [],
+            area=area_of(item),
+            requests=len(client.exchanges) if client is not None else 0,
+            curl=reproduction(client.exchanges[-1], self.redactor) if failed else "",
+        )
+
+
+def is_kit_item(item: pytest.Item) -> bool:
+    """Whether `item` is one of the kit's scenarios or property checks (not a test of the user's own)."""
+    return Path(str(item.path)).resolve() in _KIT_FILES
+
 
 def requirement_ids(item: pytest.Item) -> tuple[str, ...]:
     """The requirement ids a test item checks."""
@@ -116,19 +163,29 @@ def _scenario(item: pytest.Item):
     return scenario_wrapper_template_registry.get(getattr(item, "obj", None))
 
 
-def scenario_name(item: pytest.Item) -> str:
-    """`Feature: Scenario`, as the expected-failures file lists it (the test name for other tests)."""
+def area_of(item: pytest.Item) -> str:
+    """The feature area of a test item: its Feature's name (the property checks are one area)."""
     scenario = _scenario(item)
-    return item.name if scenario is None else f"{scenario.feature.name}: {scenario.name}"
+    return PROPERTY_AREA if scenario is None else scenario.feature.name
+
+
+def scenario_name(item: pytest.Item) -> str:
+    """`Feature: Scenario`, as the expected-failures file lists it (`Property checks: what it checks`)."""
+    scenario = _scenario(item)
+    if scenario is None:
+        name = getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
+        return f"{PROPERTY_AREA}: {name}"
+    return f"{scenario.feature.name}: {scenario.name}"
 
 
 def display_name(item: pytest.Item) -> str:
-    """The scenario name, with the Examples row of an outline."""
+    """The scenario name, with the Examples row of an outline: `Feature: Scenario [example]`."""
     callspec = getattr(item, "callspec", None)
     return scenario_name(item) + (f" [{callspec.id}]" if callspec is not None else "")
 
 
-def _outcome(report: pytest.TestReport) -> tuple[str, str]:
+def outcome_of(report: pytest.TestReport) -> tuple[str, str]:
+    """The kit's outcome of a test report, and the reason: why it failed or was not applicable."""
     if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):  # pytest's strict xpass
         return UNEXPECTED_PASS, "listed in the expected-failures file, but passed: remove it from the list"
     if hasattr(report, "wasxfail"):
@@ -138,28 +195,6 @@ def _outcome(report: pytest.TestReport) -> tuple[str, str]:
         return NOT_APPLICABLE, reason.removeprefix("Skipped: ").removeprefix("not applicable: ")
     if report.failed:
         crash = getattr(report.longrepr, "reprcrash", None)
-        return FAILED, crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
+        message = crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
+        return FAILED, message.removeprefix("AssertionError: ")
     return PASSED, ""
-
-
-def _failure_exchanges(outcome: str, client) -> list[dict]:
-    """The last requests of a failed scenario (a property check's last one is its shrunk example)."""
-    if client is None or outcome not in (FAILED, UNEXPECTED_PASS):
-        return []
-    return [exchange.report() for exchange in client.exchanges[-MAX_REPORTED_EXCHANGES:]]
-
-
-def _result(item: pytest.Item, report: pytest.TestReport) -> ScenarioResult:
-    outcome, reason = _outcome(report)
-    client = item.stash.get(CLIENT_KEY, None)
-    scenario = _scenario(item)
-    return ScenarioResult(
-        nodeid=item.nodeid,
-        feature=Path(scenario.feature.filename).name if scenario else Path(str(item.path)).name,
-        name=display_name(item),
-        requirements=requirement_ids(item),
-        outcome=outcome,
-        reason=reason,
-        duration=report.duration,
-        exchanges=_failure_exchanges(outcome, client),
-    )

@@ -20,7 +20,10 @@ class ScenarioResult:
     outcome: str
     reason: str = ""
     duration: float = 0.0
-    exchanges: list[dict[str, Any]] = field(default_factory=list)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)  # a failure's last requests and responses
+    area: str = ""  # the feature area: the Feature's name
+    requests: int = 0  # how many requests it sent
+    curl: str = ""  # a failure's shell command that sends its last request again (passwords as $PASSWORD)
 
     @property
     def counts_as_failure(self) -> bool:

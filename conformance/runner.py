@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 import requests
@@ -17,15 +18,16 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
 from conformance.plugin import KitPlugin
 from conformance.properties import PROPERTY_CASES_KEY
+from conformance.pytest_plugin import KIT_DIR, PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
-from conformance.reports.console import console_summary
+from conformance.reports.console import CONSOLE_LINES, ConsoleProgress, console_summary
+from conformance.reports.curl import reveal_passwords
 from conformance.reports.files import write_html, write_json
 from conformance.reports.summary import report_data
 from conformance.results import by_requirement, exit_code
 from conformance.target import Target, TargetError, Webhook, build_target, load_profile
 from webhook_spec.requirements import requirements
 
-KIT_DIR = Path(__file__).resolve().parent
 STEP_PLUGINS = (
     "conformance.steps.fixtures",
     "conformance.steps.given",
@@ -59,6 +61,8 @@ class RunOptions:
     properties: bool = True
     slow: bool = False
     verbose: bool = False
+    maxfail: int | None = None  # stop after this many failures (-x: 1)
+    show_secrets: bool = False  # the console's curl commands carry the passwords, not $PASSWORD
     pytest_args: list[str] = field(default_factory=list)
 
 
@@ -140,18 +144,25 @@ def _expected_failures(path: Path | None) -> frozenset[str]:
 
 
 def _pytest_args(options: RunOptions) -> list[str]:
-    args = ["-c", str(KIT_DIR / "kit.ini"), "--rootdir", str(KIT_DIR), str(KIT_DIR / "scenarios.py")]
+    args = ["-c", str(KIT_DIR / "kit.ini"), "--rootdir", str(KIT_DIR), str(SCENARIOS_FILE)]
     if options.properties:
-        args.append(str(KIT_DIR / "properties.py"))
+        args.append(str(PROPERTIES_FILE))
     for plugin in STEP_PLUGINS:
         args += ["-p", plugin]
-    args += ["-v"] if options.verbose else ["-q", "--no-header", "-rN"]
+    # The kit's modules are imported before pytest starts: its assert-rewrite warnings are noise.
+    args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    # pytest's own output (tracebacks, warnings, one line per scenario) with -v; else ConsoleProgress's.
+    args += ["-v"] if options.verbose else ["-p", "no:terminal"]
+    if options.maxfail:
+        args += ["--maxfail", str(options.maxfail)]
     if options.junit:
         args += ["--junitxml", str(options.junit), "-o", "junit_family=xunit2"]
     return args + options.pytest_args
 
 
-def _session(target: Target, options: RunOptions, redactor: Redactor) -> tuple[KitPlugin, int]:
+def _session(
+    target: Target, options: RunOptions, redactor: Redactor, progress: ConsoleProgress
+) -> tuple[KitPlugin, int]:
     plugin = KitPlugin(
         target, options.requirements, options.tags, _expected_failures(options.expected_failures), redactor
     )
@@ -161,11 +172,12 @@ def _session(target: Target, options: RunOptions, redactor: Redactor) -> tuple[K
         def pytest_configure(config: pytest.Config) -> None:
             config.stash[PROPERTY_CASES_KEY] = options.property_cases
 
+    plugins = [plugin, _PropertyCases()] + ([] if options.verbose else [progress])
     # Hypothesis caches into ./.hypothesis: a temporary home instead, so the kit writes only its reports.
     with tempfile.TemporaryDirectory(prefix="conformance-hypothesis-") as hypothesis_home:
         set_hypothesis_home_dir(hypothesis_home)
         try:
-            status = pytest.main(_pytest_args(options), plugins=[plugin, _PropertyCases()])
+            status = pytest.main(_pytest_args(options), plugins=plugins)
         finally:
             set_hypothesis_home_dir(None)
     return plugin, int(status)
@@ -181,17 +193,20 @@ def run(options: RunOptions) -> int:
     Every line it prints and every report it writes has the secrets it knows redacted.
     """
     redactor = Redactor()
+    console = sys.stdout  # --show-secrets prints its curl commands here, past the redaction
     with redacted_output(redactor):
-        return _run(options, redactor)
+        return _run(options, redactor, console)
 
 
-def _run(options: RunOptions, redactor: Redactor) -> int:
+def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
     try:
         with _target(options, redactor) as found:
             target = _with_options(found, options)
             redactor.add_target(target)
             _check_reachable(target)
-            plugin, status = _session(target, options, redactor)
+            described = f"{target.description} at " if target.description else ""
+            progress = ConsoleProgress(f"Checking {described}{target.base_url}")
+            plugin, status = _session(target, options, redactor, progress)
     except (TargetError, UsageError, GatewayStartError) as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
@@ -201,8 +216,14 @@ def _run(options: RunOptions, redactor: Redactor) -> int:
     code = exit_code(requirement_results, plugin.results)
     target_data = {"url": target.base_url, "description": target.description}
     data = redactor.data(report_data(target_data, requirement_results, plugin.results, code))
-    summary = console_summary(data)
-    print(summary)
+    summary = console_summary(data, options.verbose, CONSOLE_LINES - progress.lines)
+    if options.show_secrets:
+        sys.stdout.flush()
+        console.write(
+            reveal_passwords(summary, [w for hooks in target.webhooks.values() for w in hooks]) + "\n"
+        )
+    else:
+        print(summary)
     if options.json:
         write_json(options.json, data)
     if options.html:
