@@ -133,12 +133,12 @@ def connections_trickle(request, target: Target, webhook: Webhook, count: int) -
     """Keep `count` connections sending a request one byte every TRICKLE_SECONDS until the scenario ends
     (a connection the target closes stops trickling)."""
     request_bytes = _head(webhook, 64) + b" " * 64
-    sockets = [_connect(target) for _ in range(count)]
+    sockets: list[socket.socket] = []
     stop = threading.Event()
 
     def trickle() -> None:
         alive = list(sockets)
-        for index in range(len(request_bytes)):
+        for index in range(1, len(request_bytes)):
             for sock in list(alive):
                 try:
                     sock.sendall(request_bytes[index : index + 1])
@@ -151,9 +151,13 @@ def connections_trickle(request, target: Target, webhook: Webhook, count: int) -
 
     def finish() -> None:
         stop.set()
-        thread.join(timeout=5)
+        if thread.is_alive():
+            thread.join(timeout=5)
         for sock in sockets:
             sock.close()
 
     request.addfinalizer(finish)
+    for _ in range(count):  # each has begun its request before the scenario goes on
+        sockets.append(_connect(target))
+        sockets[-1].sendall(request_bytes[:1])
     thread.start()
