@@ -12,6 +12,7 @@ from conformance.steps.when_robustness import Probe
 from webhook_spec.catalogue import error_codes
 
 MAX_LISTED = 10  # probes named in one failure message
+RATE_LIMITED = "rate-limited: lift the limits of the webhooks the kit shares, or give it more"
 
 
 def _code(exchange: Exchange) -> str | None:
@@ -23,9 +24,12 @@ def _code(exchange: Exchange) -> str | None:
 
 
 def _failed(probes: list[Probe], problem: Callable[[Probe], str | None]) -> None:
-    """Fail with the probes for which `problem(probe)` names a problem, the first MAX_LISTED listed."""
+    """Fail with the probes for which `problem(probe)` names a problem, the first MAX_LISTED listed (saying
+    first when a probe was rate-limited)."""
     found = [f"{probe.label}: {text}" for probe in probes if (text := problem(probe))]
-    assert not found, f"{len(found)} of {len(probes)} answers are wrong; " + "; ".join(found[:MAX_LISTED])
+    limited = any(probe.exchange.status == 429 for probe in probes)
+    summary = f"{RATE_LIMITED}; " * limited + f"{len(found)} of {len(probes)} answers are wrong"
+    assert not found, f"{summary}; " + "; ".join(found[:MAX_LISTED])
 
 
 @then("the response is documented JSON, not a server error")
