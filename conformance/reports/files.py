@@ -23,6 +23,7 @@ _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
 .passed{color:#176f2c}.failed,.unexpected-pass{color:#b00020;font-weight:600}
 .not-applicable{color:#777}.expected-failure{color:#8a5a00}
 pre{background:#f6f6f6;padding:.5rem;white-space:pre-wrap;word-break:break-all;margin:.3rem 0}
@@ -36,7 +37,7 @@ details{margin:.2rem 0}[hidden]{display:none!important}
 .bar span{display:block;height:100%}
 .bar .passed{background:#3b9b52}.bar .failed{background:#c62828}
 .bar .expected-failure{background:#d49a1f}.bar .not-applicable{background:#bbb}
-.req{cursor:pointer;background:none;border:0;padding:0;font:inherit;color:#0645ad}
+.req{cursor:pointer;background:none;border:0;padding:0;font:inherit;color:#0645ad;white-space:nowrap}
 """
 
 _SCRIPT = """
