@@ -43,6 +43,9 @@ def test_the_main_job_passes_against_the_embedded_gateway(tmp_path):
     report = tmp_path / "report.json"
     result = kit("--json", str(report), "--junit", str(tmp_path / "junit.xml"), "--property-cases", "25")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    # A line per feature area: no pytest dots, warnings or tracebacks.
+    noise = re.compile(r"^[.sxXFE]+\s*(\[\s*\d+%\])?$|Warning|Traceback")
+    assert not [line for line in result.stdout.splitlines() if noise.search(line)], result.stdout
     data = json.loads(report.read_text())
     assert data["counts"]["MUST"].get("failed", 0) == 0 and data["counts"]["MUST"]["passed"] > 50
     outcomes = {scenario["outcome"] for scenario in data["scenarios"]}
@@ -72,10 +75,14 @@ def test_a_non_conforming_target_fails_with_the_exchange_in_the_report(tmp_path,
     assert "FAIL  REQ-PAYLOAD-10" in result.stdout
 
 
-def test_a_target_that_is_down_is_a_one_line_usage_error(tmp_path):
+def test_a_target_that_is_down_is_a_usage_error_with_a_diagnosis(tmp_path):
     result = kit("--target", "http://127.0.0.1:9", "--webhook", f"{STOCKS.uuid}/{STOCKS.password}")
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: cannot reach the target at http://127.0.0.1:9: ConnectionError"
+    assert result.stderr.startswith(
+        f"error: the target cannot be checked as given: connection refused at "
+        f"http://127.0.0.1:9/trading/webhook/{STOCKS.uuid}/<password>.\n"
+    )
+    assert "Likely fix: start the gateway" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
