@@ -1,9 +1,11 @@
 """The kit's robustness layer (REQ-ROBUST-*) and its checks of rules in more than one state: the bodies
-it sends, and what the reference gateway does with a lone surrogate."""
+it sends, and kit runs on broken gateways of tests/broken_gateways/ that these checks catch."""
 
 import json
+import secrets
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -18,9 +20,19 @@ from conformance.robustness import (
     raw_byte_probes,
     signal_with,
 )
+from tests.broken_gateways.catalogue import entry_named
+from tests.broken_gateways.run import run_kit, served
 from tests.gateways import HOOKS, gateway_process
 from tests.test_features import rendered_scenarios
 
+# Broken gateway: the requirement the kit must name, the kit's exit code, its selection. A 5xx also
+# fails REQ-RESPONSE-08, a MUST; a slow answer fails only a SHOULD, which fails no run.
+BROKEN = {
+    "deep-nesting-500": ("REQ-ROBUST-01", 1, ["--requirement", "REQ-ROBUST-01"]),
+    "slow-long-message": ("REQ-ROBUST-02", 0, ["--requirement", "REQ-ROBUST-02"]),
+    # No @quota scenario checks REQ-AUTH-01: the catch needs no quota capability.
+    "wrong-password-after-signal": ("REQ-AUTH-01", 1, ["--requirement", "REQ-AUTH-01"]),
+}
 AFTER_AN_ACCEPTED_SIGNAL = (
     "Authentication: a wrong password after an accepted signal is invalid-password",
     "Authentication: an accepted body sent again with the wrong password is invalid-password",
@@ -76,6 +88,41 @@ def test_each_escape_reads_as_its_code_point():
     assert len(probes) == 260 and sum(probe.lone_surrogate for probe in probes) == 4
     for probe in probes:
         assert _strict_json(probe.body)["message"] == probe.read_as, probe.label
+
+
+def _report(directory, name: str) -> dict:
+    return json.loads((directory / "kit" / name / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def kit_runs(tmp_path_factory):
+    """The kit run on each BROKEN gateway, two at a time (tests/test_kit.py runs it on the reference)."""
+    directory = tmp_path_factory.mktemp("robustness")
+    token = secrets.token_hex(16)
+    entries = [entry_named(name) for name in BROKEN]
+
+    def run(name: str):
+        return run_kit(name, urls[name], token, [*BROKEN[name][2], "--no-properties"], directory)
+
+    with served(entries, directory, token) as urls, ThreadPoolExecutor(2) as pool:
+        return {verdict.name: verdict for verdict in pool.map(run, BROKEN)}, directory
+
+
+@pytest.mark.decision("D-068")
+@pytest.mark.parametrize("name", BROKEN)
+def test_the_kit_names_the_requirement_a_broken_gateway_breaks(kit_runs, name):
+    verdicts, directory = kit_runs
+    requirement, exit_code, _ = BROKEN[name]
+    verdict = verdicts[name]
+    assert requirement in verdict.failed and verdict.exit_code == exit_code, verdict.output
+    report = _report(directory, name)
+    failed = [s["name"] for s in report["scenarios"] if s["outcome"] == "failed"]
+    if name == "deep-nesting-500":
+        assert any(scenario.endswith("[arrays inside extras-975]") for scenario in failed), failed
+    if name == "slow-long-message":
+        assert any(scenario.endswith('[message-"(<a*fill)"]') for scenario in failed), failed
+    if name == "wrong-password-after-signal":
+        assert set(AFTER_AN_ACCEPTED_SIGNAL) <= set(failed), failed
 
 
 def test_no_quota_scenario_checks_the_password_rule():
