@@ -1,4 +1,5 @@
-"""Command line of the conformance kit: `webhook-conformance run` (or `python -m conformance run`)."""
+"""Command line of the conformance kit: `webhook-conformance run` (or `python -m conformance run`), and
+`webhook-conformance profile init` to start a target profile."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from conformance.runner import RunOptions, run
+from conformance.profile_init import profile_text
+from conformance.properties import DEFAULT_PROPERTY_SECONDS
+from conformance.runner import USAGE_ERROR, RunOptions, run
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,7 +19,11 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="check a gateway against the spec (with no --target: the embedded reference gateway)"
     )
     target = runner.add_argument_group("target")
-    target.add_argument("--target", dest="target_url", help="the gateway's base URL, e.g. https://gw.example")
+    target.add_argument(
+        "--target",
+        dest="target_url",
+        help="the gateway's base URL, e.g. https://gw.example (a path prefix is kept)",
+    )
     target.add_argument(
         "--webhook", help="a stocks webhook that accepts any ticker: UUID/PASSWORD or its full URL"
     )
@@ -25,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         "--control-url", help="the test-control API base URL, e.g. https://gw.example/control"
     )
     target.add_argument("--control-token", help="bearer token of the test-control API")
+    target.add_argument(
+        "--no-preflight",
+        action="store_true",
+        help="run the scenarios even if the first probes show they cannot pass",
+    )
     selection = runner.add_argument_group("selection")
     selection.add_argument(
         "--requirement", action="append", default=[], help="run only this requirement's checks"
@@ -35,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument("--expected-failures", type=Path, help="file of scenario names allowed to fail")
     selection.add_argument(
         "--property-cases", type=int, default=100, help="generated cases per property check"
+    )
+    selection.add_argument(
+        "--property-seconds",
+        type=float,
+        default=DEFAULT_PROPERTY_SECONDS,
+        help="time per property check, shrinking included; cases past it are not sent",
     )
     selection.add_argument("--no-properties", action="store_true", help="skip the property-based checks")
     selection.add_argument(
@@ -54,7 +72,33 @@ def _parser() -> argparse.ArgumentParser:
         "-x", "--exitfirst", dest="maxfail", action="store_const", const=1, help="stop at the first failure"
     )
     reports.add_argument("--maxfail", type=int, metavar="N", help="stop after N failed scenarios")
+    profile = commands.add_parser("profile", help="target profiles").add_subparsers(
+        dest="action", required=True
+    )
+    init = profile.add_parser(
+        "init", help="write a commented profile saying how many webhooks each role needs"
+    )
+    init.add_argument("file", nargs="?", type=Path, help="where to write it (default: print it)")
+    init.add_argument("--target", dest="target_url", default="https://gateway.example", help="the base URL")
+    init.add_argument("--slow", action="store_true", help="count for runs with --slow too")
+    init.add_argument("--property-cases", type=int, default=100, help="as the runs will pass")
+    init.add_argument("--no-properties", action="store_true", help="count for runs with --no-properties")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
+
+
+def _profile_init(args: argparse.Namespace) -> int:
+    cases = 0 if args.no_properties else args.property_cases
+    text = profile_text(args.target_url, args.slow, cases)
+    if args.file is None:
+        print(text, end="")
+        return 0
+    if args.file.exists() and not args.force:
+        print(f"error: {args.file} exists (--force overwrites it)", file=sys.stderr)
+        return USAGE_ERROR
+    args.file.write_text(text, encoding="utf-8")
+    print(f"wrote {args.file}: fill in each UUID/PASSWORD, then run with --profile {args.file}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,10 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.property_cases < 1:
         print("error: --property-cases must be at least 1", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    if args.command == "profile":
+        return _profile_init(args)
     if args.maxfail is not None and args.maxfail < 1:
         print("error: --maxfail must be at least 1", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    if args.property_seconds <= 0:
+        print("error: --property-seconds must be more than 0", file=sys.stderr)
+        return USAGE_ERROR
     options = RunOptions(
         target_url=args.target_url,
         webhook=args.webhook,
@@ -79,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         json=args.json,
         html=args.html,
         property_cases=args.property_cases,
+        property_seconds=args.property_seconds,
         properties=not args.no_properties,
+        preflight=not args.no_preflight,
         slow=args.slow,
         verbose=args.verbose,
         maxfail=args.maxfail,

@@ -7,6 +7,7 @@ import http.client
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,9 +82,15 @@ class _SourceAddressAdapter(HTTPAdapter):
 class TargetClient:
     """Sends requests to the target and remembers every exchange, in order."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
-        self.base_url = base_url
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float | tuple[float, float] = 10.0,  # seconds; (to connect, to read) as requests takes it
+        observer: Callable[[str, Exchange], None] | None = None,
+    ) -> None:
+        self.base_url = base_url  # with the target's path prefix: a request's path is appended to it
         self.timeout = timeout
+        self.observer = observer  # told each request's path (password and all) and exchange
         self.session = requests.Session()
         self.exchanges: list[Exchange] = []
 
@@ -112,6 +119,8 @@ class TargetClient:
             sent_url=self.base_url + path,
         )
         self.exchanges.append(exchange)
+        if self.observer is not None:
+            self.observer(path, exchange)
         return exchange
 
     def send_stalled(self, start: bytes, wait: float) -> Exchange:

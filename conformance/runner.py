@@ -17,7 +17,10 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
 from conformance.plugin import KitPlugin
-from conformance.properties import PROPERTY_CASES_KEY
+from conformance.pool import WebhookPools
+from conformance.preflight import diagnose
+from conformance.profile_init import shortfall_notes
+from conformance.properties import DEFAULT_PROPERTY_SECONDS, PROPERTY_CASES_KEY, PROPERTY_SECONDS_KEY
 from conformance.pytest_plugin import KIT_DIR, PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
 from conformance.reports.console import CONSOLE_LINES, ConsoleProgress, console_summary
@@ -25,6 +28,7 @@ from conformance.reports.curl import reveal_passwords
 from conformance.reports.files import write_html, write_json
 from conformance.reports.summary import report_data
 from conformance.results import by_requirement, exit_code
+from conformance.steps.fixtures import POOLS_KEY
 from conformance.target import Target, TargetError, Webhook, build_target, load_profile
 from webhook_spec.requirements import requirements
 
@@ -58,7 +62,9 @@ class RunOptions:
     json: Path | None = None
     html: Path | None = None
     property_cases: int = 100
+    property_seconds: float = DEFAULT_PROPERTY_SECONDS
     properties: bool = True
+    preflight: bool = True
     slow: bool = False
     verbose: bool = False
     maxfail: int | None = None  # stop after this many failures (-x: 1)
@@ -119,9 +125,13 @@ def _target(options: RunOptions, redactor: Redactor) -> Iterator[Target]:
             yield target
         return
     profile = load_profile(options.profile) if options.profile else {}
-    yield build_target(
-        options.target_url, options.webhook, profile, options.control_url, options.control_token
+    notes: list[str] = []
+    target = build_target(
+        options.target_url, options.webhook, profile, options.control_url, options.control_token, notes
     )
+    for note in notes:
+        print(f"note: {note}")
+    yield target
 
 
 def _check_reachable(target: Target) -> None:
@@ -160,8 +170,21 @@ def _pytest_args(options: RunOptions) -> list[str]:
     return args + options.pytest_args
 
 
+def _preflight(target: Target, options: RunOptions, pools: WebhookPools) -> Target:
+    """Probe the target first (conformance.preflight): stop with its diagnosis, or note what it saw."""
+    if not options.preflight:
+        _check_reachable(target)
+        return target
+    verdict = diagnose(target, pools.observe)
+    if verdict.fatal:
+        raise UsageError(verdict.fatal)
+    for note in verdict.notes:
+        print(note if note.startswith("  ") else f"preflight: {note}")
+    return replace(target, unusable={**target.unusable, **verdict.unusable})
+
+
 def _session(
-    target: Target, options: RunOptions, redactor: Redactor, progress: ConsoleProgress
+    target: Target, options: RunOptions, redactor: Redactor, pools: WebhookPools, progress: ConsoleProgress
 ) -> tuple[KitPlugin, int]:
     plugin = KitPlugin(
         target, options.requirements, options.tags, _expected_failures(options.expected_failures), redactor
@@ -171,6 +194,8 @@ def _session(
         @staticmethod
         def pytest_configure(config: pytest.Config) -> None:
             config.stash[PROPERTY_CASES_KEY] = options.property_cases
+            config.stash[PROPERTY_SECONDS_KEY] = options.property_seconds
+            config.stash[POOLS_KEY] = pools
 
     plugins = [plugin, _PropertyCases()] + ([] if options.verbose else [progress])
     # Hypothesis caches into ./.hypothesis: a temporary home instead, so the kit writes only its reports.
@@ -203,10 +228,15 @@ def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
         with _target(options, redactor) as found:
             target = _with_options(found, options)
             redactor.add_target(target)
-            _check_reachable(target)
+            pools = WebhookPools(target.webhooks, target.paced)
+            target = _preflight(target, options, pools)
+            if target.paced and not (options.requirements or options.tags):
+                cases = options.property_cases if options.properties else 0
+                for note in shortfall_notes(target.webhooks, options.slow, cases):
+                    print(f"note: {note}")
             described = f"{target.description} at " if target.description else ""
             progress = ConsoleProgress(f"Checking {described}{target.base_url}")
-            plugin, status = _session(target, options, redactor, progress)
+            plugin, status = _session(target, options, redactor, pools, progress)
     except (TargetError, UsageError, GatewayStartError) as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
@@ -224,6 +254,8 @@ def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
         )
     else:
         print(summary)
+    for note in pools.notes():
+        print(f"note: {note}")
     if options.json:
         write_json(options.json, data)
     if options.html:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from conformance.client import TargetClient
+from conformance.pool import ScenarioWebhook, WebhookPools
 from conformance.redaction import Redactor
 from conformance.target import Target, Webhook
 
 TARGET_KEY = pytest.StashKey[Target]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
+POOLS_KEY = pytest.StashKey[WebhookPools]()  # set by the runner, which reports the waits afterwards
 CLIENT_KEY = pytest.StashKey[TargetClient]()  # on the test item, so the reports can show its exchanges
 
 
@@ -30,19 +32,27 @@ def redactor(pytestconfig) -> Redactor:
     return pytestconfig.stash.get(REDACTOR_KEY, None) or Redactor()
 
 
+@pytest.fixture(scope="session")
+def webhook_pools(pytestconfig, target: Target) -> WebhookPools:
+    """The target's webhooks by role, handed out in turn within their quotas (conformance.pool)."""
+    if POOLS_KEY not in pytestconfig.stash:
+        pytestconfig.stash[POOLS_KEY] = WebhookPools(target.webhooks, target.paced)
+    return pytestconfig.stash[POOLS_KEY]
+
+
 @pytest.fixture
-def client(request: pytest.FixtureRequest, target: Target):
-    """A fresh HTTP client per scenario; its exchanges go into the reports."""
-    http = TargetClient(target.base_url)
+def client(request: pytest.FixtureRequest, target: Target, webhook_pools: WebhookPools):
+    """A fresh HTTP client per scenario; its exchanges go into the reports, its requests into the pools."""
+    http = TargetClient(target.base_url, observer=webhook_pools.observe)
     request.node.stash[CLIENT_KEY] = http
     yield http
     http.close()
 
 
 @pytest.fixture
-def webhook(target: Target) -> Webhook:
-    """The stocks webhook, unless a Given step names another role."""
-    return target.webhook("stocks")
+def webhook(webhook_pools: WebhookPools) -> Webhook | ScenarioWebhook:
+    """The next stocks webhook with quota to spare, unless a Given step names another role."""
+    return webhook_pools.for_scenario("stocks")
 
 
 @pytest.fixture

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
 import socket
-from collections import defaultdict
 from urllib.parse import urlsplit
 
 from pytest_bdd import given, parsers
 
+from conformance.pool import ScenarioWebhook, WebhookPools
 from conformance.steps.fixtures import not_applicable
 from conformance.target import ROLES, Target, Webhook
 
-# Per role, spreads scenarios over the webhooks the profile gives (each quota scenario needs a fresh quota).
-_turns: dict[str, itertools.count] = defaultdict(itertools.count)
-
 
 @given(parsers.parse('the "{role}" webhook'), target_fixture="webhook")
-def the_role_webhook(target: Target, role: str) -> Webhook:
-    """Use the target's webhook of this role."""
+def the_role_webhook(webhook_pools: WebhookPools, role: str) -> Webhook | ScenarioWebhook:
+    """Use the next webhook of this role (each quota scenario gets a fresh quota, if the profile has one)."""
     if role not in ROLES:
         raise ValueError(f"unknown webhook role {role!r}; roles: {', '.join(ROLES)}")
-    chosen = target.webhook(role, next(_turns[role]))
+    chosen = webhook_pools.for_scenario(role)
     if chosen is None:
         not_applicable(f"the profile names no {role!r} webhook ({ROLES[role]})")
     return chosen
@@ -40,6 +36,9 @@ def an_untrusted_peer_forwards(target: Target, client, request_headers: dict[str
     """Claim `address` in X-Forwarded-For, from a local address the target does not trust as a proxy."""
     if "untrusted-peer" not in target.capabilities:
         not_applicable("the profile names no untrusted_source_address (capability untrusted-peer)")
+    hidden = target.unusable.get("untrusted-peer") or (target.front_end and target.front_end.hides_peer())
+    if hidden:
+        not_applicable(hidden)
     client.connect_from(target.untrusted_source_address)
     request_headers["X-Forwarded-For"] = address
 
@@ -61,9 +60,10 @@ def connections_stall(request, target: Target, count: int) -> None:
     """Hold `count` connections that sent an unfinished request line, until the scenario ends."""
     parts = urlsplit(target.base_url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    start = f"POST {target.webhook_path_start}".encode()
     held = []
     request.addfinalizer(lambda: [sock.close() for sock in held])
     for _ in range(count):
         sock = socket.create_connection((parts.hostname, port), timeout=5)
-        sock.sendall(b"POST /trading/webhook/")
+        sock.sendall(start)
         held.append(sock)

@@ -7,7 +7,8 @@ import time
 from pytest_bdd import parsers, when
 
 from conformance.client import TargetClient
-from conformance.target import Webhook
+from conformance.steps.fixtures import not_applicable
+from conformance.target import Target, Webhook
 
 ACCEPTABLE_SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 UNKNOWN_WEBHOOK = Webhook("ffffffff-ffff-4fff-bfff-ffffffffffff", "f" * 32)
@@ -58,8 +59,11 @@ def a_body_of_size_is_sent(client, webhook, request_headers, size: int) -> None:
 
 
 @when(parsers.parse("a signal is sent with a header of {size:d} bytes"))
-def a_signal_with_a_large_header(client, webhook, request_headers, size: int) -> None:
-    """POST an acceptable signal with one more header whose value is `size` bytes long."""
+def a_signal_with_a_large_header(client, target: Target, webhook, request_headers, size: int) -> None:
+    """POST an acceptable signal with one more header whose value is `size` bytes long (not applicable
+    when the profile declares a front end that lets no such header through)."""
+    if target.front_end is not None and (reason := target.front_end.refuses_header(size)):
+        not_applicable(reason)
     _post(client, webhook, request_headers | {"X-Padding": "a" * size}, ACCEPTABLE_SIGNAL)
 
 
@@ -80,11 +84,12 @@ def a_signal_with_the_wrong_password(client, webhook, request_headers) -> None:
 
 # A webhook's path, changed as a sender's typo or an attacker would (dot segments are left out: HTTP
 # clients resolve them before sending, so the target would see the webhook's own path).
+# Each changes the webhook path template (/trading/webhook/{uuid}/{password} unless the profile says).
 PATH_CHANGES = {
-    "a doubled slash before the uuid": "/trading/webhook//{uuid}/{password}",
-    "a doubled slash before the password": "/trading/webhook/{uuid}//{password}",
-    "a leading doubled slash": "//trading/webhook/{uuid}/{password}",
-    "a trailing slash": "/trading/webhook/{uuid}/{password}/",
+    "a doubled slash before the uuid": lambda path: path.replace("/{uuid}", "//{uuid}"),
+    "a doubled slash before the password": lambda path: path.replace("/{password}", "//{password}"),
+    "a leading doubled slash": lambda path: "/" + path,
+    "a trailing slash": lambda path: path + "/",
 }
 
 
@@ -93,7 +98,7 @@ def a_signal_to_a_changed_path(client, webhook, request_headers, change: str) ->
     """POST an acceptable signal to the webhook's path changed as PATH_CHANGES says."""
     if change not in PATH_CHANGES:
         raise ValueError(f"unknown path change {change!r}; one of {', '.join(PATH_CHANGES)}")
-    path = PATH_CHANGES[change].format(uuid=webhook.uuid, password=webhook.password)
+    path = PATH_CHANGES[change](webhook.template).format(uuid=webhook.uuid, password=webhook.password)
     client.send("POST", path, ACCEPTABLE_SIGNAL, request_headers)
 
 
@@ -107,9 +112,10 @@ def signals_with_the_wrong_password(client, webhook, request_headers, burst: lis
 
 
 @when("a signal is sent to an unknown webhook")
-def a_signal_to_an_unknown_webhook(client, request_headers) -> None:
-    """POST an acceptable signal to a uuid no gateway has."""
-    _post(client, UNKNOWN_WEBHOOK, request_headers, ACCEPTABLE_SIGNAL)
+def a_signal_to_an_unknown_webhook(client, target: Target, request_headers) -> None:
+    """POST an acceptable signal to a uuid no gateway has, at the target's webhook path."""
+    unknown = Webhook(UNKNOWN_WEBHOOK.uuid, UNKNOWN_WEBHOOK.password, target.webhook_path)
+    _post(client, unknown, request_headers, ACCEPTABLE_SIGNAL)
 
 
 @when(parsers.parse("{count:d} signals are sent"))
@@ -141,4 +147,5 @@ def the_next_clock_minute_begins() -> None:
 @when("a request's headers stall past the gateway's read timeout")
 def a_request_stalls(client, target) -> None:
     """Send an unfinished request line and headers, then nothing, and wait for the gateway's answer."""
-    client.send_stalled(b"POST /trading/webhook/ HTTP/1.1\r\nHost: gateway\r\n", target.read_timeout + 5)
+    start = f"POST {target.webhook_path_start} HTTP/1.1\r\nHost: gateway\r\n".encode()
+    client.send_stalled(start, target.read_timeout + 5)

@@ -25,6 +25,16 @@ from conformance.steps.when import WRONG_PASSWORD
 from conformance.target import Target, Webhook
 
 TRICKLE_SECONDS = 0.05  # between two bytes of a trickling connection
+# The requests each probing step sends, for `webhook-conformance profile init` (conformance/profile_init.py).
+REQUESTS = {
+    r"each numeric field is sent in a signal of its own, set to .+": lambda match: len(numeric_fields()),
+    r"each byte value 00 to ff is sent raw inside a string at (?P<field>.+)": (
+        lambda match: sum(1 for _ in raw_byte_probes(match["field"]))
+    ),
+    r"each escape \\u0000 to \\u00ff and of a lone surrogate is sent inside a string at (?P<field>.+)": (
+        lambda match: sum(1 for _ in escape_probes(match["field"]))
+    ),
+}
 
 
 @dataclass(frozen=True)
