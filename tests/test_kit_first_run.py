@@ -11,6 +11,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import tomllib
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 import conformance.steps.when
 from conformance.embedded_gateway import ROLE_WEBHOOKS, config_toml, running_gateway
 from conformance.profile_init import declared_requests, role_needs, scenarios_of_features
-from conformance.target import PLACEHOLDER
+from conformance.target import PLACEHOLDER, FrontEnd, build_target, load_profile
 from tests.front_ends import NOT_FOUND_PAGE, PrefixProxy, stub_server
 from tests.test_kit import kit
 from webhook_spec.paths import data_dir
@@ -320,3 +321,16 @@ def test_a_failing_property_check_ends_within_its_time_bound_shrinking_included(
 def test_property_seconds_must_be_positive(seconds):
     result = kit("--property-seconds", seconds)
     assert result.returncode == 2 and "--property-seconds must be more than 0" in result.stderr
+
+
+def test_the_readmes_profile_example_describes_a_target(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Check your own gateway") :]
+    example = textwrap.dedent(re.search(r"```toml\n(.*?)```", section, re.DOTALL).group(1))
+    path = tmp_path / "target.toml"
+    path.write_text(example.replace(PLACEHOLDER, WEBHOOK))
+    target = build_target(None, None, load_profile(path), None, None)
+    assert target.base_url == "https://gateway.example" and target.control_url == target.base_url + "/control"
+    assert target.paced and {"control-api", "untrusted-peer", "forwarded-for"} <= target.capabilities
+    assert target.front_end == FrontEnd("nginx", header_limit=8192, forwards_peer=False)
+    assert {role: len(hooks) for role, hooks in target.webhooks.items()}["stocks"] == 2
