@@ -224,7 +224,7 @@ def test_the_main_job_prints_areas_and_no_pytest_noise(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Checking the embedded reference gateway at http://127.0.0.1:")
-    assert re.search(r"^  Authentication +10 passed +0 failed +0 not applicable", result.stdout, re.M)
+    assert re.search(r"^  Authentication +\d+ passed +0 failed +0 not applicable", result.stdout, re.M)
     assert re.search(r"^  Property checks +1 passed", result.stdout, re.M)
     assert not [line for line in lines if _PYTEST_NOISE.search(line)], result.stdout
     assert result.stderr == ""
@@ -259,4 +259,4 @@ def test_a_terminal_gets_a_redrawn_status_line_and_ci_gets_plain_lines(tmp_path)
     live = _on_a_terminal(args, env, tmp_path)
     assert "\r\x1b[K  [" in live and re.search(r"Authentication: \d+ passed", live)
     plain = _on_a_terminal(args, {**env, "CI": "true"}, tmp_path)
-    assert "\x1b[K" not in plain and re.search(r"\n  Authentication +10 passed", plain.replace("\r\n", "\n"))
+    assert "\x1b[K" not in plain and re.search(r"\n  Authentication +\d+ passed", plain.replace("\r\n", "\n"))
