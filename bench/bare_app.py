@@ -1,6 +1,6 @@
 """The ceiling: a bare Flask app that reads the body and answers a small JSON object.
 
-It is served by the gateway's own `reference_server.serve.serve`, so the server settings (worker,
+It is served by the gateway's own `reference_server.server.serve.serve`, so the server settings (worker,
 threads, timeouts) are the gateway's by construction: `python -m bench.bare_app --port 0`.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, request
 
 from reference_server.config import GatewayConfig
-from reference_server.serve import serve
+from reference_server.server.serve import serve
 
 WEBHOOK_ROUTE = "/trading/webhook/<webhook_uuid>/<password>"
 

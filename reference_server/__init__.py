@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from reference_server import db, rate_limit, signal_log, webhook_store
+from reference_server import db
 from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
-from reference_server.responses import register_error_handlers
-from reference_server.tickers import TickerDatabase
+from reference_server.webhook import rate_limit, signal_log
+from reference_server.webhook import store as webhook_store
+from reference_server.webhook.responses import register_error_handlers
+from reference_server.webhook.tickers import TickerDatabase
 
 
 def create_app(config: GatewayConfig | None = None) -> Flask:
@@ -25,11 +27,11 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     app.extensions["ticker_database"] = TickerDatabase.bundled()
     register_error_handlers(app)
 
-    from reference_server import webhook_api
+    from reference_server.webhook import api
 
-    app.register_blueprint(webhook_api.bp)
+    app.register_blueprint(api.bp)
     if gateway.control_token:
-        from reference_server import control_api
+        from reference_server.paper import control_api
 
         app.register_blueprint(control_api.bp)
 

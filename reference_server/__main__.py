@@ -20,9 +20,9 @@ from reference_server.config import (
 )
 from reference_server.control_access import CONTROL_TOKEN_ENV, FLAG_WARNING, control_token, exposure_error
 from reference_server.db import open_database
-from reference_server.retention import Retention, prune
-from reference_server.signal_log import read_entries
-from reference_server.webhook_store import (
+from reference_server.webhook.retention import Retention, prune
+from reference_server.webhook.signal_log import read_entries
+from reference_server.webhook.store import (
     Webhook,
     create_webhook,
     list_webhooks,
@@ -113,7 +113,7 @@ def _grace(text: str) -> timedelta:
 
 def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
     from reference_server import create_app
-    from reference_server.serve import ReadTimeouts, serve
+    from reference_server.server.serve import ReadTimeouts, serve
 
     if args.redis_url:
         config = replace(config, rate_limit_storage=args.redis_url)
@@ -132,7 +132,7 @@ def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
         print("error: several workers must share rate limits: pass --redis-url", file=sys.stderr)
         return 2
     app = create_app(config)
-    app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.announce)
+    app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.server.announce)
     timeouts = ReadTimeouts(header=args.header_timeout, body=args.body_timeout)
     serve(app, args.host, args.port, args.workers, args.threads, timeouts)
     return 0

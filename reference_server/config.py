@@ -13,8 +13,8 @@ from typing import Any
 
 from limits import parse_many
 
-from reference_server.passwords import new_password, password_weakness
-from reference_server.sources import canonical_network
+from reference_server.webhook.passwords import new_password, password_weakness
+from reference_server.webhook.sources import canonical_network
 from webhook_spec.openapi import asset_classes
 
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")

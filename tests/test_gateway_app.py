@@ -7,9 +7,10 @@ import typing
 
 import pytest
 
-from reference_server import create_app, pipeline
+from reference_server import create_app
 from reference_server.config import DEMO_WEBHOOK, ConfigError, GatewayConfig, parse_config
-from reference_server.planner.model import AssetClass
+from reference_server.paper.planner.model import AssetClass
+from reference_server.webhook import pipeline
 from tests.gateways import HOOKS, write_config
 from webhook_spec.openapi import asset_classes
 

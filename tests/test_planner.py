@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reference_server.planner import (
+from reference_server.paper.planner import (
     REASONS,
     AccountSnapshot,
     BrokerCapabilities,
@@ -26,7 +26,7 @@ from reference_server.planner import (
     TakeProfit,
     plan_trade,
 )
-from reference_server.planner import reasons as R
+from reference_server.paper.planner import reasons as R
 
 D = Decimal
 NOW = datetime(2025, 6, 18, 14, 30, tzinfo=UTC)  # a Wednesday, 10:30 in New York

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reference_server.planner import (
+from reference_server.paper.planner import (
     Instrument,
     instrument_from,
     resolve_expiration,
@@ -14,9 +14,9 @@ from reference_server.planner import (
     select_contract,
     select_from_signal,
 )
-from reference_server.planner import reasons as R
-from reference_server.symbols import FuturesContract, OptionContract
-from reference_server.tickers import Listing, TickerDatabase, resolve_instrument
+from reference_server.paper.planner import reasons as R
+from reference_server.webhook.symbols import FuturesContract, OptionContract
+from reference_server.webhook.tickers import Listing, TickerDatabase, resolve_instrument
 from tests.test_planner import DEFAULT, SIGNAL, brief, plan, quote
 
 D = Decimal

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conformance.embedded_gateway import config_toml, numbered_webhook, running_gateway
-from reference_server.webhook_store import parse_grace
+from reference_server.webhook.store import parse_grace
 
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 GRACE_SECONDS = 3

@@ -18,8 +18,8 @@ import requests
 
 from conformance.embedded_gateway import config_toml, numbered_webhook, running_gateway
 from reference_server.config import DEMO_WEBHOOK, parse_config
-from reference_server.hash_key import ENV_VAR
-from reference_server.passwords import (
+from reference_server.webhook.hash_key import ENV_VAR
+from reference_server.webhook.passwords import (
     MIN_PASSWORD_BITS,
     HashKey,
     new_password,

@@ -1,0 +1,1 @@
+"""Paper trading, served only with the test-control API: accounts, quotes, the clock, and trades."""

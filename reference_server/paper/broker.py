@@ -1,0 +1,145 @@
+"""The paper broker as pure functions: what executing a plan does to an account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from reference_server.paper.planner import AccountSnapshot, OpenOrder, Order, Plan, Position, Quote
+from reference_server.webhook.symbols import OptionContract
+
+CHAIN_WEEKS = 104  # weekly expirations the synthetic option chain lists, about two years
+CHAIN_STRIKES_EACH_SIDE = 30
+
+
+@dataclass(frozen=True)
+class Fill:
+    """An order filled at a price."""
+
+    role: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class Execution:
+    """The fills of a plan and the account after it; `roles` names the role of each order it rested."""
+
+    fills: tuple[Fill, ...]
+    account: AccountSnapshot
+    roles: dict[str, str] = field(default_factory=dict)
+
+
+def _side_price(side: str, quote: Quote | None, signal_price: Decimal | None) -> Decimal | None:
+    """What a marketable order pays: buys at the ask, sells at the bid; else midpoint, last, signalPrice."""
+    if quote is not None:
+        touch = quote.ask if side == "buy" else quote.bid
+        if touch is not None and touch > 0:
+            return touch
+        if quote.midpoint is not None:
+            return quote.midpoint
+    return signal_price
+
+
+def fill_price(order: Order, quote: Quote | None, signal_price: Decimal | None) -> Decimal | None:
+    """The price a market or marketable limit order fills at now, or None when it rests."""
+    market = _side_price(order.side, quote, signal_price)
+    if order.order_type == "market" or market is None:
+        return market
+    if order.order_type == "limit":
+        marketable = market <= order.limit_price if order.side == "buy" else market >= order.limit_price
+        return market if marketable else None
+    return None  # stop, stop_limit and trailing_stop orders wait for their trigger
+
+
+def apply_fill(position: Position | None, side: str, quantity: Decimal, price: Decimal) -> Position | None:
+    """The position after a fill; the average price moves only when the position grows or flips."""
+    held = position.quantity if position else Decimal(0)
+    after = held + (quantity if side == "buy" else -quantity)
+    if after == 0:
+        return None
+    if held == 0 or (held > 0) != (after > 0):
+        return Position(position.symbol if position else "", after, price)
+    if abs(after) > abs(held):
+        average = (held * (position.avg_price or price) + (after - held) * price) / after
+        return Position(position.symbol, after, average)
+    return Position(position.symbol, after, position.avg_price)
+
+
+def _resting(order: Order, order_id: str) -> OpenOrder:
+    return OpenOrder(
+        order_id,
+        order.symbol,
+        order.side,
+        order.quantity,
+        order.order_type,
+        order.limit_price,
+        order.stop_price,
+    )
+
+
+def execute(
+    plan: Plan,
+    account: AccountSnapshot,
+    quote: Quote | None,
+    signal_price: Decimal | None,
+    new_id: Callable[[], str],
+) -> Execution:
+    """Cancel, then fill or rest the exit and the entry, then rest the take profit and stop loss."""
+    cancelled = set(plan.cancel_order_ids)
+    orders = [order for order in account.open_orders if order.id not in cancelled]
+    positions = {position.symbol: position for position in account.positions}
+    fills: list[Fill] = []
+    roles: dict[str, str] = {}
+    for order in (plan.exit, plan.entry, plan.take_profit, plan.stop_loss):
+        if order is None:
+            continue
+        price = fill_price(order, quote, signal_price) if order.role in ("exit", "entry") else None
+        if price is None:
+            resting = _resting(order, new_id())
+            orders.append(resting)
+            roles[resting.id] = order.role
+            continue
+        fills.append(Fill(order.role, order.symbol, order.side, order.quantity, price))
+        held = positions.pop(order.symbol, None) or Position(order.symbol, Decimal(0))
+        after = apply_fill(held, order.side, order.quantity, price)
+        if after is not None:
+            positions[order.symbol] = after
+    snapshot = AccountSnapshot(account.equity, tuple(positions.values()), tuple(orders))
+    return Execution(tuple(fills), snapshot, roles)
+
+
+def _strike_step(price: Decimal) -> Decimal:
+    for ceiling, step in (
+        (Decimal(25), Decimal("0.5")),
+        (Decimal(200), Decimal(1)),
+        (Decimal(1000), Decimal(5)),
+    ):
+        if price < ceiling:
+            return step
+    return Decimal(10)
+
+
+def _fridays(today: date) -> Iterator[date]:
+    first = today + timedelta(days=(4 - today.weekday()) % 7)
+    return (first + timedelta(weeks=week) for week in range(CHAIN_WEEKS))
+
+
+def option_chain(root: str, underlying: Decimal, today: date) -> list[OptionContract]:
+    """A synthetic chain: weekly Friday expirations and evenly spaced strikes around the underlying."""
+    step = _strike_step(underlying)
+    center = (underlying / step).to_integral_value() * step
+    strikes = [
+        center + step * offset for offset in range(-CHAIN_STRIKES_EACH_SIDE, CHAIN_STRIKES_EACH_SIDE + 1)
+    ]
+    return [
+        OptionContract(root, expiration, option_type, strike)
+        for expiration in _fridays(today)
+        for option_type in ("call", "put")
+        for strike in strikes
+        if strike > 0
+    ]

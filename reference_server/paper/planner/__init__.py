@@ -1,0 +1,53 @@
+"""The trade planner: pure functions from a signal, settings, account, quote and clock to a Plan."""
+
+from reference_server.paper.planner.model import (
+    AccountSnapshot,
+    BrokerCapabilities,
+    Instrument,
+    OpenOrder,
+    Order,
+    Plan,
+    Position,
+    Quote,
+    Sizing,
+    StopLoss,
+    SubscriptionSettings,
+    TakeProfit,
+    TradingWindow,
+)
+from reference_server.paper.planner.options import (
+    add_months,
+    instrument_from,
+    resolve_expiration,
+    scan_option_type,
+    select_contract,
+    select_from_signal,
+)
+from reference_server.paper.planner.planner import plan_trade
+from reference_server.paper.planner.reasons import REASONS
+from reference_server.paper.planner.windows import windows_open
+
+__all__ = [
+    "REASONS",
+    "AccountSnapshot",
+    "BrokerCapabilities",
+    "Instrument",
+    "OpenOrder",
+    "Order",
+    "Plan",
+    "Position",
+    "Quote",
+    "Sizing",
+    "StopLoss",
+    "SubscriptionSettings",
+    "TakeProfit",
+    "TradingWindow",
+    "add_months",
+    "instrument_from",
+    "plan_trade",
+    "resolve_expiration",
+    "scan_option_type",
+    "select_contract",
+    "select_from_signal",
+    "windows_open",
+]

@@ -1,0 +1,210 @@
+"""The paper broker's state in SQLite: subscriptions, accounts, quotes, the clock, and trades."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from reference_server.paper.codec import decimal
+from reference_server.paper.planner import AccountSnapshot, OpenOrder, Position, Quote
+
+DEFAULT_EQUITY = Decimal(100000)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A webhook's subscription: its settings (control-API JSON) and its broker account."""
+
+    id: str
+    webhook_uuid: str
+    account_id: str
+    settings: dict[str, Any]
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def add_subscription(
+    db: sqlite3.Connection, webhook_uuid: str, settings: dict, equity: Decimal | None
+) -> Subscription:
+    """Create a subscription and its account."""
+    subscription = Subscription(
+        f"sub-{uuid.uuid4().hex[:12]}", webhook_uuid, f"acct-{uuid.uuid4().hex[:12]}", settings
+    )
+    db.execute("INSERT INTO accounts (id, equity) VALUES (?, ?)", (subscription.account_id, _text(equity)))
+    db.execute(
+        "INSERT INTO subscriptions (id, webhook_uuid, account_id, settings) VALUES (?, ?, ?, ?)",
+        (subscription.id, webhook_uuid, subscription.account_id, json.dumps(settings)),
+    )
+    return subscription
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(row["id"], row["webhook_uuid"], row["account_id"], json.loads(row["settings"]))
+
+
+def subscriptions_of(db: sqlite3.Connection, webhook_uuid: str) -> list[Subscription]:
+    """The subscriptions a webhook's signals go to."""
+    rows = db.execute("SELECT * FROM subscriptions WHERE webhook_uuid = ? ORDER BY rowid", (webhook_uuid,))
+    return [_subscription(row) for row in rows]
+
+
+def subscription_by_id(db: sqlite3.Connection, subscription_id: str) -> Subscription | None:
+    """One subscription, or None."""
+    row = db.execute("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)).fetchone()
+    return None if row is None else _subscription(row)
+
+
+def account_exists(db: sqlite3.Connection, account_id: str) -> bool:
+    """Whether the account exists."""
+    return db.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone() is not None
+
+
+def load_account(db: sqlite3.Connection, account_id: str) -> tuple[AccountSnapshot, dict[str, str | None]]:
+    """The account as a planner snapshot, and the role of each open order."""
+    equity = db.execute("SELECT equity FROM accounts WHERE id = ?", (account_id,)).fetchone()
+    positions = tuple(
+        Position(r["symbol"], Decimal(r["quantity"]), decimal(r["avg_price"]))
+        for r in db.execute("SELECT * FROM positions WHERE account_id = ? ORDER BY symbol", (account_id,))
+    )
+    rows = db.execute("SELECT * FROM open_orders WHERE account_id = ? ORDER BY seq", (account_id,)).fetchall()
+    orders = tuple(
+        OpenOrder(
+            r["id"],
+            r["symbol"],
+            r["side"],
+            Decimal(r["quantity"]),
+            r["order_type"],
+            decimal(r["limit_price"]),
+            decimal(r["stop_price"]),
+        )
+        for r in rows
+    )
+    snapshot = AccountSnapshot(decimal(equity["equity"]) if equity else None, positions, orders)
+    return snapshot, {r["id"]: r["role"] for r in rows}
+
+
+def save_account(
+    db: sqlite3.Connection, account_id: str, account: AccountSnapshot, roles: dict[str, str | None]
+) -> None:
+    """Replace the account's equity, positions and open orders."""
+    db.execute("UPDATE accounts SET equity = ? WHERE id = ?", (_text(account.equity), account_id))
+    db.execute("DELETE FROM positions WHERE account_id = ?", (account_id,))
+    db.executemany(
+        "INSERT INTO positions (account_id, symbol, quantity, avg_price) VALUES (?, ?, ?, ?)",
+        [
+            (account_id, p.symbol, str(p.quantity), _text(p.avg_price))
+            for p in account.positions
+            if p.quantity != 0
+        ],
+    )
+    db.execute("DELETE FROM open_orders WHERE account_id = ?", (account_id,))
+    db.executemany(
+        "INSERT INTO open_orders (id, account_id, seq, symbol, side, quantity, order_type, limit_price,"
+        " stop_price, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                o.id,
+                account_id,
+                seq,
+                o.symbol,
+                o.side,
+                str(o.quantity),
+                o.order_type,
+                _text(o.limit_price),
+                _text(o.stop_price),
+                roles.get(o.id),
+            )
+            for seq, o in enumerate(account.open_orders)
+        ],
+    )
+
+
+def quote_of(db: sqlite3.Connection, symbol: str) -> Quote | None:
+    """The quote set for a symbol, or None."""
+    row = db.execute("SELECT * FROM quotes WHERE symbol = ?", (symbol,)).fetchone()
+    return None if row is None else Quote(decimal(row["bid"]), decimal(row["ask"]), decimal(row["last"]))
+
+
+def set_quote(db: sqlite3.Connection, symbol: str, quote: Quote | None) -> None:
+    """Set a symbol's quote, or remove it (None)."""
+    db.execute("DELETE FROM quotes WHERE symbol = ?", (symbol,))
+    if quote is not None:
+        db.execute(
+            "INSERT INTO quotes (symbol, bid, ask, last) VALUES (?, ?, ?, ?)",
+            (symbol, _text(quote.bid), _text(quote.ask), _text(quote.last)),
+        )
+
+
+def now(db: sqlite3.Connection) -> datetime:
+    """The gateway's clock: the test-control override, else the real time."""
+    row = db.execute("SELECT value FROM control_state WHERE key = 'clock'").fetchone()
+    return datetime.fromisoformat(row["value"]) if row else datetime.now(UTC)
+
+
+def set_clock(db: sqlite3.Connection, moment: datetime | None) -> None:
+    """Fix the clock at `moment`, or let it run again (None)."""
+    db.execute("DELETE FROM control_state WHERE key = 'clock'")
+    if moment is not None:
+        db.execute(
+            "INSERT INTO control_state (key, value) VALUES ('clock', ?)",
+            (moment.astimezone(UTC).isoformat(),),
+        )
+
+
+def save_trade(db: sqlite3.Connection, record: dict[str, Any]) -> None:
+    """Store (or replace) what one signal did, or is due to do, to one subscription."""
+    execute_at = record["execute_at"] if record["status"] == "pending" else None
+    db.execute(
+        "INSERT OR REPLACE INTO trades (id, signal_id, log_id, subscription_id, execute_at, record)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            record["id"],
+            record["signal_id"],
+            record["log_id"],
+            record["subscription_id"],
+            execute_at,
+            json.dumps(record),
+        ),
+    )
+
+
+def due_trades(db: sqlite3.Connection, moment: datetime) -> list[dict[str, Any]]:
+    """Pending trades whose time has come, oldest first."""
+    rows = db.execute(
+        "SELECT record FROM trades WHERE execute_at IS NOT NULL AND execute_at <= ?"
+        " ORDER BY execute_at, rowid",
+        (moment.isoformat(),),
+    )
+    return [json.loads(row["record"]) for row in rows]
+
+
+def trades_of(
+    db: sqlite3.Connection, *, signal_id: str | None = None, log_id: str | None = None
+) -> list[dict]:
+    """The trades a signal caused, by its id or its logId."""
+    column, value = ("signal_id", signal_id) if signal_id else ("log_id", log_id)
+    rows = db.execute(f"SELECT record FROM trades WHERE {column} = ? ORDER BY rowid", (value,))
+    return [json.loads(row["record"]) for row in rows]
+
+
+def reset(db: sqlite3.Connection) -> None:
+    """Forget all paper-trading state, the signal log and control-created webhooks."""
+    for table in (
+        "signal_log",
+        "trades",
+        "subscriptions",
+        "accounts",
+        "positions",
+        "open_orders",
+        "quotes",
+        "control_state",
+    ):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM webhooks WHERE origin = 'control'")
