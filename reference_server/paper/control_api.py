@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from reference_server.config import ConfigError, check_webhook_settings
 from reference_server.db import get_db, immediate_transaction
 from reference_server.paper import store as paper_store
+from reference_server.paper.clock import set_clock
 from reference_server.paper.codec import account_json, decimal, number, quote_from_json, settings_from_json
 from reference_server.paper.planner import AccountSnapshot, OpenOrder, Position
 from reference_server.paper.trading import run_due_trades
@@ -246,7 +247,7 @@ def put_clock() -> Response:
         raise _invalid("now: a date-time needs a time zone")
     db = get_db()
     with immediate_transaction(db):
-        paper_store.set_clock(db, moment)
+        set_clock(db, moment)
     _run_due_trades()
     return jsonify({"now": None if moment is None else moment.isoformat()})
 

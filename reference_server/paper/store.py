@@ -1,4 +1,4 @@
-"""The paper broker's state in SQLite: subscriptions, accounts, quotes, the clock, and trades."""
+"""The paper broker's state in SQLite: subscriptions, accounts, quotes and trades (the clock: clock.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -139,22 +139,6 @@ def set_quote(db: sqlite3.Connection, symbol: str, quote: Quote | None) -> None:
         db.execute(
             "INSERT INTO quotes (symbol, bid, ask, last) VALUES (?, ?, ?, ?)",
             (symbol, _text(quote.bid), _text(quote.ask), _text(quote.last)),
-        )
-
-
-def now(db: sqlite3.Connection) -> datetime:
-    """The gateway's clock: the test-control override, else the real time."""
-    row = db.execute("SELECT value FROM control_state WHERE key = 'clock'").fetchone()
-    return datetime.fromisoformat(row["value"]) if row else datetime.now(UTC)
-
-
-def set_clock(db: sqlite3.Connection, moment: datetime | None) -> None:
-    """Fix the clock at `moment`, or let it run again (None)."""
-    db.execute("DELETE FROM control_state WHERE key = 'clock'")
-    if moment is not None:
-        db.execute(
-            "INSERT INTO control_state (key, value) VALUES ('clock', ?)",
-            (moment.astimezone(UTC).isoformat(),),
         )
 
 

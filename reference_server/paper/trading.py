@@ -7,21 +7,20 @@ trades run whenever the gateway next trades or the test-control API looks (DECIS
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from reference_server.db import immediate_transaction
 from reference_server.paper import broker
+from reference_server.paper.clock import expiry, later, now
 from reference_server.paper.codec import decimal, settings_from_json, trade_json
 from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
     Plan,
-    add_months,
     instrument_from,
     plan_trade,
     select_from_signal,
@@ -31,7 +30,6 @@ from reference_server.paper.store import (
     Subscription,
     due_trades,
     load_account,
-    now,
     quote_of,
     save_account,
     save_trade,
@@ -44,8 +42,6 @@ from reference_server.webhook.tickers import Listing, TickerDatabase, resolve_in
 
 _logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal-error"  # a trade the reference gateway failed to plan: logged, never a 5xx
-LATEST = datetime.max.replace(tzinfo=UTC)  # a delay or expiry beyond it lands on it (D-049)
-_RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$", re.ASCII)
 
 
 class _NoTrade(Exception):
@@ -54,36 +50,6 @@ class _NoTrade(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def _later(start: datetime, **duration: float) -> datetime:
-    """`start` plus a timedelta(**duration); the latest time there is when that is beyond it (D-049)."""
-    try:
-        return start + timedelta(**duration)
-    except OverflowError:
-        return LATEST
-
-
-def _months_later(start: datetime, months: int) -> datetime:
-    try:
-        day = add_months(start.date(), months)
-    except (ValueError, OverflowError):  # past the year 9999
-        return LATEST
-    return start.replace(year=day.year, month=day.month, day=day.day)
-
-
-def expiry(signal: dict[str, Any], received_at: datetime) -> datetime | None:
-    """When the signal expires: its absolute expiresAt, or receipt plus a relative one."""
-    expires = signal.get("expiresAt")
-    if expires is None:
-        return None
-    match = _RELATIVE.match(expires)
-    if match is None:
-        return datetime.fromisoformat(expires.upper().replace("Z", "+00:00"))
-    n, unit = int(match["n"]), match["unit"]
-    if unit == "month":
-        return _months_later(received_at, n)
-    return _later(received_at, **{f"{unit}s": n})
 
 
 def _underlying_price(db: sqlite3.Connection, root: str, signal: dict[str, Any]) -> Decimal:
@@ -200,7 +166,7 @@ def trade_signal(
         return
     with immediate_transaction(db):
         received_at = now(db)
-        execute_at = _later(received_at, seconds=float(signal.get("delay", 0)))
+        execute_at = later(received_at, seconds=float(signal.get("delay", 0)))
         for subscription in subscriptions:
             pending = {
                 "id": f"trade-{uuid.uuid4().hex[:12]}",
