@@ -1,8 +1,9 @@
 """Paper trading, served only with the test-control API: accounts, quotes, the clock, and trades.
 
-`init_app` is all the gateway calls, and only when it has a control token: it registers the control
-blueprint and gives the webhook pipeline its two hooks, the control clock and a trade on the paper
-broker for each accepted signal. Nothing in the webhook package imports this one.
+`init_app` is all the gateway calls, and only when it has a control token: it makes the paper tables
+(schema.sql), registers the control blueprint, and gives the webhook pipeline its two hooks, the
+control clock and a trade on the paper broker for each accepted signal. Nothing in the webhook
+package imports this one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from reference_server import db
 from reference_server.db import get_db
 from reference_server.paper import clock, control_api, trading
 from reference_server.webhook.hooks import Hooks, set_hooks
@@ -30,6 +32,7 @@ def _trade(webhook: Webhook, accepted: LogEntry) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Serve paper trading on `app`: the control API, and the pipeline's clock and on-accepted hooks."""
+    """Serve paper trading on `app`: its tables, the control API, and the pipeline's two hooks."""
+    db.create_tables(app.config["GATEWAY"], __name__)
     app.register_blueprint(control_api.bp)
     set_hooks(app, Hooks(clock=_control_clock, on_accepted=_trade))

@@ -20,10 +20,10 @@ from reference_server.paper.clock import set_clock
 from reference_server.paper.codec import account_json, decimal, number, quote_from_json, settings_from_json
 from reference_server.paper.planner import AccountSnapshot, OpenOrder, Position
 from reference_server.paper.trading import run_due_trades
+from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
 from reference_server.webhook.rate_limit import reset_limits
-from reference_server.webhook.signal_log import read_entries
-from reference_server.webhook.store import create_webhook, current_hash_key
+from reference_server.webhook.store import create_webhook, current_hash_key, delete_webhooks
 from webhook_spec.openapi import CONTROL_API
 from webhook_spec.parsing import BodyError, parse_body
 
@@ -101,6 +101,8 @@ def reset() -> Response:
     """Forget the signal log, trades, accounts, quotes, the clock and control-created webhooks."""
     db = get_db()
     with immediate_transaction(db):
+        signal_log.clear(db)
+        delete_webhooks(db, "control")
         paper_store.reset(db)
     reset_limits()
     return jsonify({"success": True})
@@ -271,5 +273,5 @@ def log() -> Response:
         raise _invalid("limit must be a whole number") from None
     if not 1 <= limit <= MAX_LOG_ENTRIES:
         raise _invalid(f"limit must be from 1 to {MAX_LOG_ENTRIES}")
-    entries = read_entries(get_db(), request.args.get("webhook"), limit)
+    entries = signal_log.read_entries(get_db(), request.args.get("webhook"), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})

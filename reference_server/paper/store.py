@@ -179,9 +179,8 @@ def trades_of(
 
 
 def reset(db: sqlite3.Connection) -> None:
-    """Forget all paper-trading state, the signal log and control-created webhooks."""
+    """Forget all paper-trading state: trades, subscriptions, accounts, quotes and the clock."""
     for table in (
-        "signal_log",
         "trades",
         "subscriptions",
         "accounts",
@@ -191,4 +190,3 @@ def reset(db: sqlite3.Connection) -> None:
         "control_state",
     ):
         db.execute(f"DELETE FROM {table}")
-    db.execute("DELETE FROM webhooks WHERE origin = 'control'")

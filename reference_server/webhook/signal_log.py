@@ -223,3 +223,8 @@ def find_entry(db: sqlite3.Connection, log_id: str) -> LogEntry | None:
     """The record with this logId, or None."""
     row = db.execute(f"{_SELECT} WHERE log_id = ?", (log_id,)).fetchone()
     return None if row is None else _entry(row)
+
+
+def clear(db: sqlite3.Connection) -> None:
+    """Delete every record (the test-control API's reset)."""
+    db.execute("DELETE FROM signal_log")

@@ -116,6 +116,11 @@ def create_webhook(db: sqlite3.Connection, key: HashKey, origin: str, **settings
     return webhook.uuid, password
 
 
+def delete_webhooks(db: sqlite3.Connection, origin: str) -> None:
+    """Delete the webhooks of one origin ('control': the test-control API's reset)."""
+    db.execute("DELETE FROM webhooks WHERE origin = ?", (origin,))
+
+
 def parse_grace(text: str) -> timedelta:
     """A rotation's grace such as '90s', '10m', '2h', '1d' or '30' (seconds), at most MAX_GRACE."""
     match = _DURATION.fullmatch(text.strip())
