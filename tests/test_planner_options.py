@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from reference_server.paper.instruments import instrument_from, resolve_instrument
 from reference_server.paper.planner import (
     Instrument,
-    instrument_from,
     resolve_expiration,
     scan_option_type,
     select_contract,
@@ -16,7 +16,7 @@ from reference_server.paper.planner import (
 )
 from reference_server.paper.planner import reasons as R
 from reference_server.webhook.symbols import FuturesContract, OptionContract
-from reference_server.webhook.tickers import Listing, TickerDatabase, resolve_instrument
+from reference_server.webhook.tickers import Listing, TickerDatabase
 from tests.test_planner import DEFAULT, SIGNAL, brief, plan, quote
 
 D = Decimal

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 
 from reference_server.paper.planner import AccountSnapshot, OpenOrder, Order, Plan, Position, Quote
-from reference_server.webhook.symbols import OptionContract
-
-CHAIN_WEEKS = 104  # weekly expirations the synthetic option chain lists, about two years
-CHAIN_STRIKES_EACH_SIDE = 30
 
 
 @dataclass(frozen=True)
@@ -111,35 +106,3 @@ def execute(
             positions[order.symbol] = after
     snapshot = AccountSnapshot(account.equity, tuple(positions.values()), tuple(orders))
     return Execution(tuple(fills), snapshot, roles)
-
-
-def _strike_step(price: Decimal) -> Decimal:
-    for ceiling, step in (
-        (Decimal(25), Decimal("0.5")),
-        (Decimal(200), Decimal(1)),
-        (Decimal(1000), Decimal(5)),
-    ):
-        if price < ceiling:
-            return step
-    return Decimal(10)
-
-
-def _fridays(today: date) -> Iterator[date]:
-    first = today + timedelta(days=(4 - today.weekday()) % 7)
-    return (first + timedelta(weeks=week) for week in range(CHAIN_WEEKS))
-
-
-def option_chain(root: str, underlying: Decimal, today: date) -> list[OptionContract]:
-    """A synthetic chain: weekly Friday expirations and evenly spaced strikes around the underlying."""
-    step = _strike_step(underlying)
-    center = (underlying / step).to_integral_value() * step
-    strikes = [
-        center + step * offset for offset in range(-CHAIN_STRIKES_EACH_SIDE, CHAIN_STRIKES_EACH_SIDE + 1)
-    ]
-    return [
-        OptionContract(root, expiration, option_type, strike)
-        for expiration in _fridays(today)
-        for option_type in ("call", "put")
-        for strike in strikes
-        if strike > 0
-    ]

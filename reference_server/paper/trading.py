@@ -17,11 +17,11 @@ from reference_server.db import immediate_transaction
 from reference_server.paper import broker
 from reference_server.paper.clock import expiry, later, now
 from reference_server.paper.codec import decimal, settings_from_json, trade_json
+from reference_server.paper.instruments import instrument_from, option_chain, resolve_instrument
 from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
     Plan,
-    instrument_from,
     plan_trade,
     select_from_signal,
 )
@@ -38,7 +38,7 @@ from reference_server.paper.store import (
 )
 from reference_server.webhook.store import Webhook, find_webhook
 from reference_server.webhook.symbols import OptionContract
-from reference_server.webhook.tickers import Listing, TickerDatabase, resolve_instrument
+from reference_server.webhook.tickers import Listing, TickerDatabase
 
 _logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "internal-error"  # a trade the reference gateway failed to plan: logged, never a 5xx
@@ -66,7 +66,7 @@ def _instrument(
     resolved = resolve_instrument(signal, asset_class=asset_class, database=tickers, on=clock.date())
     if asset_class == "options" and isinstance(resolved, Listing):
         underlying = _underlying_price(db, resolved.symbol, signal)
-        chain = broker.option_chain(resolved.symbol, underlying, clock.date())
+        chain = option_chain(resolved.symbol, underlying, clock.date())
         resolved = select_from_signal(chain, signal, underlying_price=underlying, clock=clock)
         if resolved is None:
             raise _NoTrade(NO_CONTRACT)

@@ -29,6 +29,8 @@ from decimal import Decimal
 from itertools import count, islice
 from typing import Literal
 
+from webhook_spec.normalize import canonical_decimal
+
 OptionType = Literal["call", "put"]
 Kind = Literal["option", "futures-contract", "continuous-future", "symbol"]
 
@@ -44,12 +46,6 @@ _OPTION_MMDDYY = re.compile(rf"^{_ROOT}_(?P<date>\d{{6}}){_TAIL}", re.ASCII)
 _FUTURES = re.compile(rf"^(?P<root>[A-Z0-9]{{1,5}})(?P<month>[{MONTH_CODES}])(?P<year>20\d\d)$", re.ASCII)
 _CONTINUOUS = re.compile(r"^(?P<root>[A-Z0-9]{1,5})(?P<rank>[1-9])!$")
 _OCC_SCALE = Decimal(1000)
-
-
-def canonical_decimal(value: Decimal) -> Decimal:
-    """The number without trailing zeros or exponent: strike 68 or 582.5, quantity 10 or 2.5."""
-    integral = value.to_integral_value()
-    return integral.quantize(Decimal(1)) if value == integral else value.normalize()
 
 
 @dataclass(frozen=True)

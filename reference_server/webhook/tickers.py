@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -23,9 +21,7 @@ from reference_server.webhook.symbols import (
     FuturesRule,
     OptionContract,
     ParsedTicker,
-    canonical_decimal,
     classify,
-    front_month,
 )
 from webhook_spec.openapi import asset_classes
 
@@ -40,9 +36,6 @@ class Listing:
     symbol: str
     asset_class: str
     name: str
-
-
-Instrument = Listing | OptionContract | FuturesContract
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -147,49 +140,3 @@ def check_ticker(
     if asset_class == "futures" and signal.get("quantityType") == "risk_dollar_amount":
         return "invalid-quantity-type-for-asset-class"
     return None
-
-
-def _option_from_fields(root: str, signal: Mapping[str, Any]) -> OptionContract | None:
-    """The contract that optionType call/put, a dated expiration and strikePrice spell, or None."""
-    option_type, expiration, strike = (signal.get(k) for k in ("optionType", "expiration", "strikePrice"))
-    if option_type not in ("call", "put") or strike is None or not isinstance(expiration, str):
-        return None
-    try:
-        expires = date.fromisoformat(expiration)
-    except ValueError:  # a relative expression selects a contract from the chain later
-        return None
-    return OptionContract(root, expires, option_type, canonical_decimal(Decimal(str(strike))))
-
-
-def _typed(contract: OptionContract, option_type: Any) -> OptionContract:
-    """A contract without a C/P letter takes optionType call/put from the signal."""
-    if contract.option_type is None and option_type in ("call", "put"):
-        return OptionContract(contract.root, contract.expiration, option_type, contract.strike)
-    return contract
-
-
-def resolve_instrument(
-    signal: dict[str, Any], *, asset_class: str, database: TickerDatabase, on: date
-) -> Instrument:
-    """What a signal that passed check_ticker trades on date `on`.
-
-    An option contract (from the symbol, or from optionType, expiration and strikePrice on a root),
-    an explicit futures contract, the contract a continuous symbol or a bare futures root maps to,
-    or else the listing (a stock, a crypto pair, or an option root whose chain is still to scan).
-    """
-    parsed = classify(signal["ticker"])
-    if database.asset_class_of(parsed) is None:
-        raise LookupError(f"{parsed.symbol!r} names no instrument; run check_ticker first")
-    contract, rule = parsed.contract, database.futures.get(parsed.root)
-    if isinstance(contract, OptionContract):
-        return _typed(contract, signal.get("optionType"))
-    if isinstance(contract, FuturesContract):
-        return contract
-    if isinstance(contract, ContinuousFuture) and rule is not None:
-        return front_month(contract.root, contract.rank, on, rule)
-    listing = database.listings[parsed.root]
-    if rule is not None:  # a bare futures root trades the front month
-        return front_month(listing.symbol, 1, on, rule)
-    if asset_class == "options":
-        return _option_from_fields(listing.symbol, signal) or listing
-    return listing

@@ -17,7 +17,6 @@ from reference_server.paper.planner.model import (
 )
 from reference_server.paper.planner.options import (
     add_months,
-    instrument_from,
     resolve_expiration,
     scan_option_type,
     select_contract,
@@ -43,7 +42,6 @@ __all__ = [
     "TakeProfit",
     "TradingWindow",
     "add_months",
-    "instrument_from",
     "plan_trade",
     "resolve_expiration",
     "scan_option_type",

@@ -1,38 +1,36 @@
-"""Options: the instrument of a resolved contract, and option chain selection from a signal."""
+"""Options: option chain selection from a signal, and the relative expirations it reads."""
 
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from reference_server.paper.planner.model import OPTION_MULTIPLIER, Instrument, OptionType
-from reference_server.webhook.symbols import FuturesContract, OptionContract
-from reference_server.webhook.tickers import Listing
+from reference_server.paper.planner.model import OptionType
+from webhook_spec.signal_schema import relative_time
 
 IntrinsicValue = Literal["itm", "otm"]
 # US listed options expire on New York dates: "+0 days" at 21:00 New York is still that day.
 MARKET_ZONE = ZoneInfo("America/New_York")
-_RELATIVE = re.compile(r"^\+(?P<n>[0-9]{1,4}) ?(?P<unit>day|week|month|year)s?$")
 
 
-def instrument_from(
-    resolved: Listing | OptionContract | FuturesContract, *, multiplier: Decimal | None = None
-) -> Instrument:
-    """The planner's Instrument for what tickers.resolve_instrument returned."""
-    if isinstance(resolved, OptionContract):
-        if resolved.option_type is None:
-            raise ValueError(f"{resolved.symbol}: the option type is unknown; send optionType call or put")
-        return Instrument(resolved.symbol, "options", resolved.option_type, multiplier or OPTION_MULTIPLIER)
-    if isinstance(resolved, FuturesContract):
-        return Instrument(resolved.symbol, "futures", multiplier=multiplier or Decimal(1))
-    if resolved.asset_class not in ("stocks", "crypto"):
-        raise ValueError(f"{resolved.symbol} is an option or futures root: select a contract first")
-    return Instrument(resolved.symbol, resolved.asset_class, multiplier=multiplier or Decimal(1))  # type: ignore[arg-type]
+class ChainContract(Protocol):
+    """What the planner reads of a contract in an option chain (a webhook.symbols.OptionContract)."""
+
+    @property
+    def expiration(self) -> date: ...
+
+    @property
+    def option_type(self) -> OptionType | None: ...
+
+    @property
+    def strike(self) -> Decimal: ...
+
+
+Contract = TypeVar("Contract", bound=ChainContract)
 
 
 def market_date(clock: datetime) -> date:
@@ -55,10 +53,10 @@ def resolve_expiration(expiration: str | date | None, today: date) -> date:
         return today  # omitted: same day, like "+0 days" (0DTE)
     if isinstance(expiration, date):
         return expiration
-    match = _RELATIVE.match(expiration)
-    if match is None:
+    relative = relative_time("expiration", expiration)
+    if relative is None:
         return date.fromisoformat(expiration)
-    n, unit = int(match["n"]), match["unit"]
+    n, unit = relative
     if unit in ("day", "week"):
         return today + timedelta(days=n * (7 if unit == "week" else 1))
     return add_months(today, n * (12 if unit == "year" else 1))
@@ -83,7 +81,7 @@ def _step(option_type: OptionType, intrinsic: IntrinsicValue | None) -> int:
 
 
 def select_contract(
-    chain: Sequence[OptionContract],
+    chain: Sequence[Contract],
     *,
     underlying_price: Decimal,
     option_type: OptionType,
@@ -92,7 +90,7 @@ def select_contract(
     intrinsic_value: IntrinsicValue | None = None,
     strikes_away: int = 0,
     strike_price: Decimal | None = None,
-) -> OptionContract | None:
+) -> Contract | None:
     """The nearest expiration on or after the target, then the strike: exact, or N strikes from the money."""
     typed = [c for c in chain if c.option_type == option_type]
     target = resolve_expiration(expiration, market_date(clock))
@@ -108,8 +106,8 @@ def select_contract(
 
 
 def select_from_signal(
-    chain: Sequence[OptionContract], signal: Mapping[str, Any], *, underlying_price: Decimal, clock: datetime
-) -> OptionContract | None:
+    chain: Sequence[Contract], signal: Mapping[str, Any], *, underlying_price: Decimal, clock: datetime
+) -> Contract | None:
     """select_contract with a normalized signal's optionType, expiration, intrinsicValue, strikes."""
     option_type = scan_option_type(signal.get("optionType"), signal["action"])
     if option_type is None:

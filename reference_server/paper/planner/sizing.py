@@ -14,7 +14,7 @@ from reference_server.paper.planner.reasons import (
     Rejected,
 )
 from reference_server.paper.planner.signal import SignalView
-from reference_server.webhook.symbols import canonical_decimal
+from webhook_spec.normalize import canonical_decimal
 
 FRACTIONAL_CLASSES = frozenset({"stocks", "crypto"})  # option and futures contracts are whole units
 
