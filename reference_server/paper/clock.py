@@ -6,15 +6,14 @@ time. Delays and expiries beyond the latest instant there is land on it (D-049).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reference_server.paper.planner import add_months
+from webhook_spec.signal_schema import relative_time
 
 LATEST = datetime.max.replace(tzinfo=UTC)  # a delay or expiry beyond it lands on it (D-049)
-_RELATIVE = re.compile(r"^\+(?P<n>\d+) ?(?P<unit>second|minute|hour|day|week|month)s?$", re.ASCII)
 
 
 def now(db: sqlite3.Connection) -> datetime:
@@ -54,10 +53,10 @@ def expiry(signal: dict[str, Any], received_at: datetime) -> datetime | None:
     expires = signal.get("expiresAt")
     if expires is None:
         return None
-    match = _RELATIVE.match(expires)
-    if match is None:
+    relative = relative_time("expiresAt", expires)
+    if relative is None:
         return datetime.fromisoformat(expires.upper().replace("Z", "+00:00"))
-    n, unit = int(match["n"]), match["unit"]
+    n, unit = relative
     if unit == "month":
         return _months_later(received_at, n)
     return later(received_at, **{f"{unit}s": n})
