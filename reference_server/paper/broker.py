@@ -57,23 +57,24 @@ def apply_fill(position: Position | None, side: str, quantity: Decimal, price: D
     after = held + (quantity if side == "buy" else -quantity)
     if after == 0:
         return None
+    symbol = position.symbol if position else ""
     if held == 0 or (held > 0) != (after > 0):
-        return Position(position.symbol if position else "", after, price)
+        return Position(symbol=symbol, quantity=after, avg_price=price)
     if abs(after) > abs(held):
         average = (held * (position.avg_price or price) + (after - held) * price) / after
-        return Position(position.symbol, after, average)
-    return Position(position.symbol, after, position.avg_price)
+        return Position(symbol=symbol, quantity=after, avg_price=average)
+    return Position(symbol=symbol, quantity=after, avg_price=position.avg_price)
 
 
 def _resting(order: Order, order_id: str) -> OpenOrder:
     return OpenOrder(
-        order_id,
-        order.symbol,
-        order.side,
-        order.quantity,
-        order.order_type,
-        order.limit_price,
-        order.stop_price,
+        id=order_id,
+        symbol=order.symbol,
+        side=order.side,
+        quantity=order.quantity,
+        order_type=order.order_type,
+        limit_price=order.limit_price,
+        stop_price=order.stop_price,
     )
 
 
@@ -99,10 +100,14 @@ def execute(
             orders.append(resting)
             roles[resting.id] = order.role
             continue
-        fills.append(Fill(order.role, order.symbol, order.side, order.quantity, price))
-        held = positions.pop(order.symbol, None) or Position(order.symbol, Decimal(0))
+        fills.append(
+            Fill(role=order.role, symbol=order.symbol, side=order.side, quantity=order.quantity, price=price)
+        )
+        held = positions.pop(order.symbol, None) or Position(symbol=order.symbol, quantity=Decimal(0))
         after = apply_fill(held, order.side, order.quantity, price)
         if after is not None:
             positions[order.symbol] = after
-    snapshot = AccountSnapshot(account.equity, tuple(positions.values()), tuple(orders))
-    return Execution(tuple(fills), snapshot, roles)
+    snapshot = AccountSnapshot(
+        equity=account.equity, positions=tuple(positions.values()), open_orders=tuple(orders)
+    )
+    return Execution(fills=tuple(fills), account=snapshot, roles=roles)

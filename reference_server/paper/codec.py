@@ -1,8 +1,13 @@
-"""JSON to and from the planner's model: subscription settings in, plans, orders and accounts out."""
+"""Every conversion between the planner's model and JSON or SQLite rows, with keyword arguments.
+
+In: subscription settings, quotes, positions and open orders from the control API's JSON or the paper
+tables' rows. Out: rows for the paper tables, and plans, orders, accounts and trades as JSON.
+"""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from collections.abc import Mapping
+from dataclasses import fields, replace
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -39,6 +44,11 @@ def decimal(value: Any) -> Decimal | None:
         raise ValueError(f"{value!r} is not a number") from None
 
 
+def text(value: Decimal | None) -> str | None:
+    """A Decimal as the text a row holds; None stays None."""
+    return None if value is None else str(value)
+
+
 def number(value: Decimal | None) -> int | float | None:
     """A Decimal as a JSON number: an int when whole."""
     if value is None:
@@ -46,14 +56,17 @@ def number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _decimals(data: dict[str, Any], names: dict[str, str]) -> dict[str, Decimal | None]:
+def _decimals(data: Mapping[str, Any], names: dict[str, str]) -> dict[str, Decimal | None]:
     return {field: decimal(data.get(key)) for key, field in names.items() if key in data}
 
 
 def _window(data: dict[str, Any]) -> TradingWindow:
     days = frozenset(data["days"]) if "days" in data else frozenset(range(7))
     return TradingWindow(
-        data["timezone"], time.fromisoformat(data["start"]), time.fromisoformat(data["end"]), days
+        timezone=data["timezone"],
+        start=time.fromisoformat(data["start"]),
+        end=time.fromisoformat(data["end"]),
+        days=days,
     )
 
 
@@ -76,7 +89,7 @@ _STOP_LOSS_KEYS = {
     "trail_percent": "trail_percent",
 }
 _NESTED = {
-    "sizing": lambda d: Sizing(d["method"], decimal(d["value"])),
+    "sizing": lambda d: Sizing(method=d["method"], value=decimal(d["value"])),
     "take_profit": lambda d: TakeProfit(
         **_decimals(d, {"limit_price": "limit_price", "percent": "percent", "amount": "amount"})
     ),
@@ -102,9 +115,80 @@ def settings_from_json(data: dict[str, Any]) -> SubscriptionSettings:
     return SubscriptionSettings(**values)
 
 
-def quote_from_json(data: dict[str, Any]) -> Quote:
-    """A quote from {bid, ask, last}."""
+def quote_from(data: Mapping[str, Any]) -> Quote:
+    """A quote from the control API's {bid, ask, last} or a quotes row; a part left out is None."""
     return Quote(**_decimals(data, {"bid": "bid", "ask": "ask", "last": "last"}))
+
+
+def position_from(data: Mapping[str, Any]) -> Position:
+    """A position from the control API's JSON or a positions row (avg_price may be left out)."""
+    return Position(
+        symbol=data["symbol"], quantity=decimal(data["quantity"]), avg_price=decimal(data.get("avg_price"))
+    )
+
+
+def open_order_from(data: Mapping[str, Any], default_id: str | None = None) -> OpenOrder:
+    """A working order from the control API's JSON (id, order_type and prices may be left out) or an
+    open_orders row."""
+    return OpenOrder(
+        id=data.get("id") or default_id,
+        symbol=data["symbol"],
+        side=data["side"],
+        quantity=decimal(data["quantity"]),
+        order_type=data.get("order_type", "market"),
+        limit_price=decimal(data.get("limit_price")),
+        stop_price=decimal(data.get("stop_price")),
+    )
+
+
+def account_from(data: Mapping[str, Any], account: AccountSnapshot) -> AccountSnapshot:
+    """`account` with the parts the control API's JSON gives (equity, positions, open_orders) replaced."""
+    parts: dict[str, Any] = {}
+    if "equity" in data:
+        parts["equity"] = decimal(data["equity"])
+    if "positions" in data:
+        parts["positions"] = tuple(position_from(item) for item in data["positions"])
+    if "open_orders" in data:
+        parts["open_orders"] = tuple(
+            open_order_from(item, f"ord-{index}") for index, item in enumerate(data["open_orders"])
+        )
+    return replace(account, **parts)
+
+
+def position_row(account_id: str, position: Position) -> dict[str, Any]:
+    """A positions row."""
+    return {
+        "account_id": account_id,
+        "symbol": position.symbol,
+        "quantity": text(position.quantity),
+        "avg_price": text(position.avg_price),
+    }
+
+
+def open_order_row(account_id: str, seq: int, order: OpenOrder, role: str | None) -> dict[str, Any]:
+    """An open_orders row: `seq` keeps the account's orders in order, `role` says what the order is for."""
+    return {
+        "id": order.id,
+        "account_id": account_id,
+        "seq": seq,
+        "symbol": order.symbol,
+        "side": order.side,
+        "quantity": text(order.quantity),
+        "order_type": order.order_type,
+        "limit_price": text(order.limit_price),
+        "stop_price": text(order.stop_price),
+        "role": role,
+    }
+
+
+def quote_row(symbol: str, quote: Quote) -> dict[str, Any]:
+    """A quotes row."""
+    return {"symbol": symbol, "bid": text(quote.bid), "ask": text(quote.ask), "last": text(quote.last)}
+
+
+def quote_json(symbol: str, quote: Quote) -> dict[str, Any]:
+    """A symbol's quote, as the control API shows it."""
+    return {"symbol": symbol, "bid": number(quote.bid), "ask": number(quote.ask), "last": number(quote.last)}
 
 
 def order_json(order: Order | None) -> dict[str, Any] | None:

@@ -17,8 +17,14 @@ from reference_server.config import ConfigError, check_webhook_settings
 from reference_server.db import get_db, immediate_transaction
 from reference_server.paper import store as paper_store
 from reference_server.paper.clock import set_clock
-from reference_server.paper.codec import account_json, decimal, number, quote_from_json, settings_from_json
-from reference_server.paper.planner import AccountSnapshot, OpenOrder, Position
+from reference_server.paper.codec import (
+    account_from,
+    account_json,
+    decimal,
+    quote_from,
+    quote_json,
+    settings_from_json,
+)
 from reference_server.paper.trading import run_due_trades
 from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
@@ -170,25 +176,6 @@ def get_account(account_id: str) -> Response:
     return jsonify(account_json(account_id, account, roles))
 
 
-def _positions(items: list[dict]) -> tuple[Position, ...]:
-    return tuple(Position(p["symbol"], decimal(p["quantity"]), decimal(p.get("avg_price"))) for p in items)
-
-
-def _open_orders(items: list[dict]) -> tuple[OpenOrder, ...]:
-    return tuple(
-        OpenOrder(
-            o.get("id") or f"ord-{index}",
-            o["symbol"],
-            o["side"],
-            decimal(o["quantity"]),
-            o.get("order_type", "market"),
-            decimal(o.get("limit_price")),
-            decimal(o.get("stop_price")),
-        )
-        for index, o in enumerate(items)
-    )
-
-
 @bp.put("/accounts/<account_id>")
 def put_account(account_id: str) -> Response:
     """Replace the parts of an account the body names: equity, positions, open orders."""
@@ -197,11 +184,7 @@ def put_account(account_id: str) -> Response:
     with immediate_transaction(db):
         account, roles = paper_store.load_account(db, account_id)
         try:
-            account = AccountSnapshot(
-                decimal(body["equity"]) if "equity" in body else account.equity,
-                _positions(body["positions"]) if "positions" in body else account.positions,
-                _open_orders(body["open_orders"]) if "open_orders" in body else account.open_orders,
-            )
+            account = account_from(body, account)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise _invalid(f"account: {error!r}") from None
         paper_store.save_account(db, account_id, account, roles)
@@ -212,20 +195,13 @@ def put_account(account_id: str) -> Response:
 def put_quote(symbol: str) -> Response:
     """Set a symbol's quote (bid, ask, last; any may be null)."""
     try:
-        quote = quote_from_json(_body())
+        quote = quote_from(_body())
     except ValueError as error:
         raise _invalid(str(error)) from None
     db = get_db()
     with immediate_transaction(db):
         paper_store.set_quote(db, symbol.upper(), quote)
-    return jsonify(
-        {
-            "symbol": symbol.upper(),
-            "bid": number(quote.bid),
-            "ask": number(quote.ask),
-            "last": number(quote.last),
-        }
-    )
+    return jsonify(quote_json(symbol.upper(), quote))
 
 
 @bp.delete("/quotes/<symbol>")

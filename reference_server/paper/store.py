@@ -10,8 +10,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from reference_server.paper.codec import decimal
-from reference_server.paper.planner import AccountSnapshot, OpenOrder, Position, Quote
+from reference_server.paper.codec import (
+    decimal,
+    open_order_from,
+    open_order_row,
+    position_from,
+    position_row,
+    quote_from,
+    quote_row,
+    text,
+)
+from reference_server.paper.planner import AccountSnapshot, Quote
 
 DEFAULT_EQUITY = Decimal(100000)
 
@@ -26,18 +35,17 @@ class Subscription:
     settings: dict[str, Any]
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def add_subscription(
     db: sqlite3.Connection, webhook_uuid: str, settings: dict, equity: Decimal | None
 ) -> Subscription:
     """Create a subscription and its account."""
     subscription = Subscription(
-        f"sub-{uuid.uuid4().hex[:12]}", webhook_uuid, f"acct-{uuid.uuid4().hex[:12]}", settings
+        id=f"sub-{uuid.uuid4().hex[:12]}",
+        webhook_uuid=webhook_uuid,
+        account_id=f"acct-{uuid.uuid4().hex[:12]}",
+        settings=settings,
     )
-    db.execute("INSERT INTO accounts (id, equity) VALUES (?, ?)", (subscription.account_id, _text(equity)))
+    db.execute("INSERT INTO accounts (id, equity) VALUES (?, ?)", (subscription.account_id, text(equity)))
     db.execute(
         "INSERT INTO subscriptions (id, webhook_uuid, account_id, settings) VALUES (?, ?, ?, ?)",
         (subscription.id, webhook_uuid, subscription.account_id, json.dumps(settings)),
@@ -46,7 +54,12 @@ def add_subscription(
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
-    return Subscription(row["id"], row["webhook_uuid"], row["account_id"], json.loads(row["settings"]))
+    return Subscription(
+        id=row["id"],
+        webhook_uuid=row["webhook_uuid"],
+        account_id=row["account_id"],
+        settings=json.loads(row["settings"]),
+    )
 
 
 def subscriptions_of(db: sqlite3.Connection, webhook_uuid: str) -> list[Subscription]:
@@ -69,67 +82,40 @@ def account_exists(db: sqlite3.Connection, account_id: str) -> bool:
 def load_account(db: sqlite3.Connection, account_id: str) -> tuple[AccountSnapshot, dict[str, str | None]]:
     """The account as a planner snapshot, and the role of each open order."""
     equity = db.execute("SELECT equity FROM accounts WHERE id = ?", (account_id,)).fetchone()
-    positions = tuple(
-        Position(r["symbol"], Decimal(r["quantity"]), decimal(r["avg_price"]))
-        for r in db.execute("SELECT * FROM positions WHERE account_id = ? ORDER BY symbol", (account_id,))
-    )
+    positions = db.execute("SELECT * FROM positions WHERE account_id = ? ORDER BY symbol", (account_id,))
     rows = db.execute("SELECT * FROM open_orders WHERE account_id = ? ORDER BY seq", (account_id,)).fetchall()
-    orders = tuple(
-        OpenOrder(
-            r["id"],
-            r["symbol"],
-            r["side"],
-            Decimal(r["quantity"]),
-            r["order_type"],
-            decimal(r["limit_price"]),
-            decimal(r["stop_price"]),
-        )
-        for r in rows
+    snapshot = AccountSnapshot(
+        equity=decimal(equity["equity"]) if equity else None,
+        positions=tuple(position_from(dict(row)) for row in positions),
+        open_orders=tuple(open_order_from(dict(row)) for row in rows),
     )
-    snapshot = AccountSnapshot(decimal(equity["equity"]) if equity else None, positions, orders)
-    return snapshot, {r["id"]: r["role"] for r in rows}
+    return snapshot, {row["id"]: row["role"] for row in rows}
 
 
 def save_account(
     db: sqlite3.Connection, account_id: str, account: AccountSnapshot, roles: dict[str, str | None]
 ) -> None:
     """Replace the account's equity, positions and open orders."""
-    db.execute("UPDATE accounts SET equity = ? WHERE id = ?", (_text(account.equity), account_id))
+    db.execute("UPDATE accounts SET equity = ? WHERE id = ?", (text(account.equity), account_id))
     db.execute("DELETE FROM positions WHERE account_id = ?", (account_id,))
     db.executemany(
-        "INSERT INTO positions (account_id, symbol, quantity, avg_price) VALUES (?, ?, ?, ?)",
-        [
-            (account_id, p.symbol, str(p.quantity), _text(p.avg_price))
-            for p in account.positions
-            if p.quantity != 0
-        ],
+        "INSERT INTO positions (account_id, symbol, quantity, avg_price)"
+        " VALUES (:account_id, :symbol, :quantity, :avg_price)",
+        [position_row(account_id, p) for p in account.positions if p.quantity != 0],
     )
     db.execute("DELETE FROM open_orders WHERE account_id = ?", (account_id,))
     db.executemany(
         "INSERT INTO open_orders (id, account_id, seq, symbol, side, quantity, order_type, limit_price,"
-        " stop_price, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                o.id,
-                account_id,
-                seq,
-                o.symbol,
-                o.side,
-                str(o.quantity),
-                o.order_type,
-                _text(o.limit_price),
-                _text(o.stop_price),
-                roles.get(o.id),
-            )
-            for seq, o in enumerate(account.open_orders)
-        ],
+        " stop_price, role) VALUES (:id, :account_id, :seq, :symbol, :side, :quantity, :order_type,"
+        " :limit_price, :stop_price, :role)",
+        [open_order_row(account_id, seq, o, roles.get(o.id)) for seq, o in enumerate(account.open_orders)],
     )
 
 
 def quote_of(db: sqlite3.Connection, symbol: str) -> Quote | None:
     """The quote set for a symbol, or None."""
     row = db.execute("SELECT * FROM quotes WHERE symbol = ?", (symbol,)).fetchone()
-    return None if row is None else Quote(decimal(row["bid"]), decimal(row["ask"]), decimal(row["last"]))
+    return None if row is None else quote_from(dict(row))
 
 
 def set_quote(db: sqlite3.Connection, symbol: str, quote: Quote | None) -> None:
@@ -137,8 +123,8 @@ def set_quote(db: sqlite3.Connection, symbol: str, quote: Quote | None) -> None:
     db.execute("DELETE FROM quotes WHERE symbol = ?", (symbol,))
     if quote is not None:
         db.execute(
-            "INSERT INTO quotes (symbol, bid, ask, last) VALUES (?, ?, ?, ?)",
-            (symbol, _text(quote.bid), _text(quote.ask), _text(quote.last)),
+            "INSERT INTO quotes (symbol, bid, ask, last) VALUES (:symbol, :bid, :ask, :last)",
+            quote_row(symbol, quote),
         )
 
 

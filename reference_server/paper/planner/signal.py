@@ -25,15 +25,28 @@ def _take_profit(raw: Mapping[str, Any] | None) -> TakeProfit | None:
     if raw is None:
         return None
     return TakeProfit(
-        to_decimal(raw.get("limitPrice")), to_decimal(raw.get("percent")), to_decimal(raw.get("amount"))
+        limit_price=to_decimal(raw.get("limitPrice")),
+        percent=to_decimal(raw.get("percent")),
+        amount=to_decimal(raw.get("amount")),
     )
+
+
+# The signal's stopLoss numbers, by the StopLoss field each fills.
+_STOP_LOSS_NUMBERS = {
+    "percent": "percent",
+    "amount": "amount",
+    "stop_price": "stopPrice",
+    "limit_price": "limitPrice",
+    "trail_amount": "trailAmount",
+    "trail_percent": "trailPercent",
+}
 
 
 def _stop_loss(raw: Mapping[str, Any] | None) -> StopLoss | None:
     if raw is None:
         return None
-    numbers = ("percent", "amount", "stopPrice", "limitPrice", "trailAmount", "trailPercent")
-    return StopLoss(raw.get("type"), *(to_decimal(raw.get(name)) for name in numbers))
+    numbers = {field: to_decimal(raw.get(name)) for field, name in _STOP_LOSS_NUMBERS.items()}
+    return StopLoss(type=raw.get("type"), **numbers)
 
 
 @dataclass(frozen=True)
