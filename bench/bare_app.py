@@ -14,8 +14,7 @@ from flask import Flask, Response, jsonify, request
 
 from reference_server.config import GatewayConfig
 from reference_server.server.serve import serve
-
-WEBHOOK_ROUTE = "/trading/webhook/<webhook_uuid>/<password>"
+from reference_server.webhook.api import WEBHOOK_RULE
 
 
 def create_bare_app(data_dir: Path) -> Flask:
@@ -23,8 +22,8 @@ def create_bare_app(data_dir: Path) -> Flask:
     app = Flask(__name__)
     app.config["GATEWAY"] = GatewayConfig(data_dir=data_dir, webhooks=())
 
-    @app.post(WEBHOOK_ROUTE)
-    def receive(webhook_uuid: str, password: str) -> Response:
+    @app.post(WEBHOOK_RULE)
+    def receive(uuid: str, password: str) -> Response:
         """Read the body and answer a small JSON object."""
         body = request.get_data(cache=False)
         return jsonify({"success": True, "bytes": len(body)})

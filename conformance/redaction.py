@@ -18,10 +18,12 @@ from urllib.parse import quote
 
 import pytest
 
+from webhook_spec.openapi import WEBHOOK_PREFIX
+
 PASSWORD_MARKER = "<password>"
 TOKEN_MARKER = "<control-token>"
 _SEGMENT = r"[^/\s'\"<>?#\\]+"
-_WEBHOOK_PATH = re.compile(rf"(/trading/webhook/+{_SEGMENT}/+){_SEGMENT}")
+_WEBHOOK_PATH = re.compile(rf"({re.escape(WEBHOOK_PREFIX)}/*{_SEGMENT}/+){_SEGMENT}")
 
 
 def redact_webhook_paths(text: str) -> str:

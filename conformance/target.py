@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conformance.redaction import redact_webhook_paths
+from webhook_spec.openapi import WEBHOOK_PREFIX, webhook_path
 
 # The webhooks scenarios ask for, by role, with what each must be configured as on the target.
 ROLES = {
@@ -34,7 +35,7 @@ CAPABILITIES = {
     "slow-clients": "the kit may hold connections that stall, waiting up to the target's read_timeout",
 }
 DEFAULT_READ_TIMEOUT = 10.0  # seconds: how long a gateway may take to give up on a stalled request
-_WEBHOOK_PATH = re.compile(r"^(?:.*/trading/webhook/)?([^/\s]+)/([^/\s]+)/?$")
+_WEBHOOK_PATH = re.compile(rf"^(?:.*{re.escape(WEBHOOK_PREFIX)})?([^/\s]+)/([^/\s]+)/?$")
 
 
 class TargetError(ValueError):
@@ -51,7 +52,7 @@ class Webhook:
     @property
     def path(self) -> str:
         """The path the kit POSTs to."""
-        return f"/trading/webhook/{self.uuid}/{self.password}"
+        return webhook_path(self.uuid, self.password)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from reference_server.config import (
     SOURCE_LIMITS,
     ConfigError,
     GatewayConfig,
+    WebhookConfig,
     check_webhook_settings,
     load_config,
 )
@@ -30,7 +31,7 @@ from reference_server.webhook.store import (
     parse_grace,
     rotate_password,
 )
-from webhook_spec.openapi import asset_classes
+from webhook_spec.openapi import asset_classes, webhook_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     create = webhooks.add_parser("create", parents=[common], help="create a webhook and print its URL once")
-    create.add_argument("--asset-class", choices=asset_classes(), default="stocks")
+    create.add_argument("--asset-class", choices=asset_classes(), default=WebhookConfig.asset_class)
     create.add_argument("--allowed-ticker", action="append", dest="allowed_tickers")
     create.add_argument("--limit-to", choices=SOURCE_LIMITS)
     create.add_argument("--ip-address", action="append", dest="ip_addresses", default=[])
@@ -171,10 +172,10 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
             )
             with connection:
                 uuid, password = create_webhook(connection, key, "cli", **settings)
-            print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
+            print(f"{args.base_url}{webhook_path(uuid, password)}")
         elif args.action == "rotate":
             password, until = rotate_password(connection, key, args.uuid, args.grace)
-            print(f"{args.base_url}/trading/webhook/{args.uuid.lower()}/{password}")
+            print(f"{args.base_url}{webhook_path(args.uuid.lower(), password)}")
             if until is not None:
                 print(f"the old password stays valid until {until:%Y-%m-%dT%H:%M:%SZ}", file=sys.stderr)
         else:

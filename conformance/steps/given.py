@@ -11,6 +11,7 @@ from pytest_bdd import given, parsers
 
 from conformance.steps.fixtures import not_applicable
 from conformance.target import ROLES, Target, Webhook
+from webhook_spec.openapi import WEBHOOK_PREFIX
 
 # Per role, spreads scenarios over the webhooks the profile gives (each quota scenario needs a fresh quota).
 _turns: dict[str, itertools.count] = defaultdict(itertools.count)
@@ -65,5 +66,5 @@ def connections_stall(request, target: Target, count: int) -> None:
     request.addfinalizer(lambda: [sock.close() for sock in held])
     for _ in range(count):
         sock = socket.create_connection((parts.hostname, port), timeout=5)
-        sock.sendall(b"POST /trading/webhook/")
+        sock.sendall(f"POST {WEBHOOK_PREFIX}".encode())
         held.append(sock)

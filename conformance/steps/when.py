@@ -8,6 +8,7 @@ from pytest_bdd import parsers, when
 
 from conformance.client import TargetClient
 from conformance.target import Webhook
+from webhook_spec.openapi import WEBHOOK_PATH, WEBHOOK_PREFIX
 
 ACCEPTABLE_SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 UNKNOWN_WEBHOOK = Webhook("ffffffff-ffff-4fff-bfff-ffffffffffff", "f" * 32)
@@ -81,10 +82,10 @@ def a_signal_with_the_wrong_password(client, webhook, request_headers) -> None:
 # A webhook's path, changed as a sender's typo or an attacker would (dot segments are left out: HTTP
 # clients resolve them before sending, so the target would see the webhook's own path).
 PATH_CHANGES = {
-    "a doubled slash before the uuid": "/trading/webhook//{uuid}/{password}",
-    "a doubled slash before the password": "/trading/webhook/{uuid}//{password}",
-    "a leading doubled slash": "//trading/webhook/{uuid}/{password}",
-    "a trailing slash": "/trading/webhook/{uuid}/{password}/",
+    "a doubled slash before the uuid": WEBHOOK_PATH.replace("{uuid}", "/{uuid}"),
+    "a doubled slash before the password": WEBHOOK_PATH.replace("{password}", "/{password}"),
+    "a leading doubled slash": "/" + WEBHOOK_PATH,
+    "a trailing slash": WEBHOOK_PATH + "/",
 }
 
 
@@ -141,4 +142,6 @@ def the_next_clock_minute_begins() -> None:
 @when("a request's headers stall past the gateway's read timeout")
 def a_request_stalls(client, target) -> None:
     """Send an unfinished request line and headers, then nothing, and wait for the gateway's answer."""
-    client.send_stalled(b"POST /trading/webhook/ HTTP/1.1\r\nHost: gateway\r\n", target.read_timeout + 5)
+    client.send_stalled(
+        f"POST {WEBHOOK_PREFIX} HTTP/1.1\r\nHost: gateway\r\n".encode(), target.read_timeout + 5
+    )

@@ -30,12 +30,10 @@ from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
 from reference_server.webhook.rate_limit import reset_limits
 from reference_server.webhook.store import create_webhook, current_hash_key, delete_webhooks
-from webhook_spec.openapi import CONTROL_API
+from webhook_spec.openapi import CONTROL_API, scenario_rate_limits, webhook_path
 from webhook_spec.parsing import BodyError, parse_body
 
 bp = Blueprint("control", __name__, url_prefix="/control")
-# Webhooks created here serve scenarios, not traders: limits no scenario reaches unless it asks for some.
-SCENARIO_RATE_LIMITS = "1000000/minute;10000000/hour"
 MAX_LOG_ENTRIES = 10000
 
 
@@ -116,7 +114,7 @@ def reset() -> Response:
 
 def _webhook_settings(body: dict[str, Any]) -> dict[str, Any]:
     try:
-        return check_webhook_settings({"rate_limits": SCENARIO_RATE_LIMITS} | body, "webhook")
+        return check_webhook_settings({"rate_limits": scenario_rate_limits()} | body, "webhook")
     except ConfigError as error:
         raise _invalid(str(error)) from None
 
@@ -151,7 +149,7 @@ def create() -> tuple[Response, int]:
     answer = {
         "uuid": uuid,
         "password": password,
-        "path": f"/trading/webhook/{uuid}/{password}",
+        "path": webhook_path(uuid, password),
         "subscriptions": [{"id": s.id, "account_id": s.account_id} for s in created],
     }
     return jsonify(answer), 201

@@ -8,6 +8,7 @@ from reference_server.config import GatewayConfig
 from reference_server.control_access import is_loopback
 from reference_server.db import open_database
 from reference_server.webhook.store import list_webhooks
+from webhook_spec.openapi import webhook_path
 
 READY_LINE = "Press Ctrl+C to stop."
 MASK = "****"  # in place of a password (D-061)
@@ -23,8 +24,7 @@ def webhook_urls(base_url: str, config: GatewayConfig, show_urls: bool = False) 
     finally:
         connection.close()
     return [
-        f"{base_url}/trading/webhook/{webhook.uuid}/{passwords.get(webhook.uuid, MASK)}"
-        f"  ({webhook.asset_class})"
+        f"{base_url}{webhook_path(webhook.uuid, passwords.get(webhook.uuid, MASK))}  ({webhook.asset_class})"
         for webhook in stored
     ]
 
