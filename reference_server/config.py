@@ -71,7 +71,7 @@ class GatewayConfig:
 
     @property
     def database(self) -> Path:
-        """The SQLite file of webhooks and the signal log."""
+        """The SQLite file: webhooks and the signal log, and the paper broker's state (see db.py)."""
         return self.data_dir / "gateway.sqlite3"
 
 

@@ -1,4 +1,4 @@
-"""Serve the gateway under gunicorn with the asyncio worker of workers.py, and announce its webhook URLs."""
+"""Serve the gateway under gunicorn with the asyncio worker of workers.py; announce its webhook URLs."""
 
 from __future__ import annotations
 

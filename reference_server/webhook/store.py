@@ -1,5 +1,5 @@
-"""Webhooks in SQLite: declared in the config or created from the command line; passwords only hashed,
-keyed by the hash key kept outside the database (D-059)."""
+"""Webhooks in SQLite: declared in the config, or created by the command line or the test-control API;
+passwords only hashed, keyed by the hash key kept outside the database (D-059)."""
 
 from __future__ import annotations
 

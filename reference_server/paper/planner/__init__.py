@@ -1,4 +1,7 @@
-"""The trade planner: pure functions from a signal, settings, account, quote and clock to a Plan."""
+"""The trade planner: pure functions from a signal, settings, account, quote and clock to a Plan.
+
+A leaf: it imports nothing of reference_server outside itself, only webhook_spec (the spec's grammar).
+"""
 
 from reference_server.paper.planner.model import (
     AccountSnapshot,
