@@ -6,7 +6,7 @@ tables' rows. Out: rows for the paper tables, and plans, orders, accounts and tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -155,40 +155,67 @@ def account_from(data: Mapping[str, Any], account: AccountSnapshot) -> AccountSn
     return replace(account, **parts)
 
 
+# Out: the fields of a position, an open order and a quote, their numbers as JSON numbers or row text.
+Numbers = Callable[[Decimal | None], Any]
+
+
+def _position(position: Position, numbers: Numbers) -> dict[str, Any]:
+    return {
+        "symbol": position.symbol,
+        "quantity": numbers(position.quantity),
+        "avg_price": numbers(position.avg_price),
+    }
+
+
+def _open_order(order: OpenOrder, numbers: Numbers) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "symbol": order.symbol,
+        "side": order.side,
+        "quantity": numbers(order.quantity),
+        "order_type": order.order_type,
+        "limit_price": numbers(order.limit_price),
+        "stop_price": numbers(order.stop_price),
+    }
+
+
+def _quote(symbol: str, quote: Quote, numbers: Numbers) -> dict[str, Any]:
+    return {
+        "symbol": symbol,
+        "bid": numbers(quote.bid),
+        "ask": numbers(quote.ask),
+        "last": numbers(quote.last),
+    }
+
+
 def position_row(account_id: str, position: Position) -> dict[str, Any]:
     """A positions row."""
-    return {
-        "account_id": account_id,
-        "symbol": position.symbol,
-        "quantity": text(position.quantity),
-        "avg_price": text(position.avg_price),
-    }
+    return {"account_id": account_id, **_position(position, text)}
 
 
 def open_order_row(account_id: str, seq: int, order: OpenOrder, role: str | None) -> dict[str, Any]:
     """An open_orders row: `seq` keeps the account's orders in order, `role` says what the order is for."""
-    return {
-        "id": order.id,
-        "account_id": account_id,
-        "seq": seq,
-        "symbol": order.symbol,
-        "side": order.side,
-        "quantity": text(order.quantity),
-        "order_type": order.order_type,
-        "limit_price": text(order.limit_price),
-        "stop_price": text(order.stop_price),
-        "role": role,
-    }
+    return {**_open_order(order, text), "account_id": account_id, "seq": seq, "role": role}
 
 
 def quote_row(symbol: str, quote: Quote) -> dict[str, Any]:
     """A quotes row."""
-    return {"symbol": symbol, "bid": text(quote.bid), "ask": text(quote.ask), "last": text(quote.last)}
+    return _quote(symbol, quote, text)
 
 
 def quote_json(symbol: str, quote: Quote) -> dict[str, Any]:
     """A symbol's quote, as the control API shows it."""
-    return {"symbol": symbol, "bid": number(quote.bid), "ask": number(quote.ask), "last": number(quote.last)}
+    return _quote(symbol, quote, number)
+
+
+def position_json(position: Position) -> dict[str, Any]:
+    """A position: quantity negative when short."""
+    return _position(position, number)
+
+
+def open_order_json(order: OpenOrder, role: str | None) -> dict[str, Any]:
+    """A working order at the paper broker."""
+    return {**_open_order(order, number), "role": role}
 
 
 def order_json(order: Order | None) -> dict[str, Any] | None:
@@ -222,29 +249,6 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "entry": order_json(plan.entry),
         "take_profit": order_json(plan.take_profit),
         "stop_loss": order_json(plan.stop_loss),
-    }
-
-
-def position_json(position: Position) -> dict[str, Any]:
-    """A position: quantity negative when short."""
-    return {
-        "symbol": position.symbol,
-        "quantity": number(position.quantity),
-        "avg_price": number(position.avg_price),
-    }
-
-
-def open_order_json(order: OpenOrder, role: str | None) -> dict[str, Any]:
-    """A working order at the paper broker."""
-    return {
-        "id": order.id,
-        "symbol": order.symbol,
-        "side": order.side,
-        "quantity": number(order.quantity),
-        "order_type": order.order_type,
-        "limit_price": number(order.limit_price),
-        "stop_price": number(order.stop_price),
-        "role": role,
     }
 
 
