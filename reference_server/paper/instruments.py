@@ -7,6 +7,7 @@ The ticker check of the webhook path (webhook/tickers.py) has passed before any 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,13 +38,14 @@ def _option_from_fields(root: str, signal: Mapping[str, Any]) -> OptionContract 
         expires = date.fromisoformat(expiration)
     except ValueError:  # a relative expression selects a contract from the chain later
         return None
-    return OptionContract(root, expires, option_type, canonical_decimal(Decimal(str(strike))))
+    strike_price = canonical_decimal(Decimal(str(strike)))
+    return OptionContract(root=root, expiration=expires, option_type=option_type, strike=strike_price)
 
 
 def _typed(contract: OptionContract, option_type: Any) -> OptionContract:
     """A contract without a C/P letter takes optionType call/put from the signal."""
     if contract.option_type is None and option_type in ("call", "put"):
-        return OptionContract(contract.root, contract.expiration, option_type, contract.strike)
+        return replace(contract, option_type=option_type)
     return contract
 
 
@@ -111,7 +113,7 @@ def option_chain(root: str, underlying: Decimal, today: date) -> list[OptionCont
         center + step * offset for offset in range(-CHAIN_STRIKES_EACH_SIDE, CHAIN_STRIKES_EACH_SIDE + 1)
     ]
     return [
-        OptionContract(root, expiration, option_type, strike)
+        OptionContract(root=root, expiration=expiration, option_type=option_type, strike=strike)
         for expiration in _fridays(today)
         for option_type in ("call", "put")
         for strike in strikes
