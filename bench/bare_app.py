@@ -1,6 +1,6 @@
 """The ceiling: a bare Flask app that reads the body and answers a small JSON object.
 
-It is served by the gateway's own `reference_server.serve.serve`, so the server settings (worker,
+It is served by the gateway's own `reference_server.server.serve.serve`, so the server settings (worker,
 threads, timeouts) are the gateway's by construction: `python -m bench.bare_app --port 0`.
 """
 
@@ -13,9 +13,8 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, request
 
 from reference_server.config import GatewayConfig
-from reference_server.serve import serve
-
-WEBHOOK_ROUTE = "/trading/webhook/<webhook_uuid>/<password>"
+from reference_server.server.serve import serve
+from reference_server.webhook.api import WEBHOOK_RULE
 
 
 def create_bare_app(data_dir: Path) -> Flask:
@@ -23,8 +22,8 @@ def create_bare_app(data_dir: Path) -> Flask:
     app = Flask(__name__)
     app.config["GATEWAY"] = GatewayConfig(data_dir=data_dir, webhooks=())
 
-    @app.post(WEBHOOK_ROUTE)
-    def receive(webhook_uuid: str, password: str) -> Response:
+    @app.post(WEBHOOK_RULE)
+    def receive(uuid: str, password: str) -> Response:
         """Read the body and answer a small JSON object."""
         body = request.get_data(cache=False)
         return jsonify({"success": True, "bytes": len(body)})

@@ -22,7 +22,7 @@ else:
 
 def main() -> None:
     """Serve the app on the gateway's own server: `python -m bench.candidate_app PORT`."""
-    from reference_server.serve import serve
+    from reference_server.server.serve import serve
 
     serve(app, "127.0.0.1", int(sys.argv[1]), workers=1, threads=4)
 

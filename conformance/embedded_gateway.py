@@ -20,6 +20,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conformance.target import Webhook
+from webhook_spec.openapi import scenario_rate_limits
+
 _LISTENING = re.compile(r"^Listening at (\S+)")
 _WEBHOOK = re.compile(r"^\s+webhook (\S+)")
 _READY = "Press Ctrl+C to stop."  # the gateway's last start-up line
@@ -27,29 +30,22 @@ _READY = "Press Ctrl+C to stop."  # the gateway's last start-up line
 
 QUOTA_WEBHOOKS = 9  # at least as many as features/ has @quota scenarios
 # Webhooks shared by many scenarios get limits no run reaches; the quota webhook keeps the spec's.
-LIFTED_RATE_LIMITS = "1000000/minute;10000000/hour"
+LIFTED_RATE_LIMITS = scenario_rate_limits()
 
 
-@dataclass(frozen=True)
-class ConfiguredWebhook:
-    """A webhook to declare in a gateway config: a name, its URL parts, and its TOML settings."""
+@dataclass(frozen=True, kw_only=True)
+class ConfiguredWebhook(Webhook):
+    """A webhook the kit declares in the reference gateway's config: its URL parts, a name, TOML settings."""
 
     name: str
-    uuid: str
-    password: str
     settings: dict
-
-    @property
-    def path(self) -> str:
-        """The webhook URL's path."""
-        return f"/trading/webhook/{self.uuid}/{self.password}"
 
 
 def numbered_webhook(number: int, name: str, **settings) -> ConfiguredWebhook:
     """A webhook whose uuid shows `number` (readable in logs, unique per config) and whose password is
     derived from it: the same in every run, yet as strong as a random one (D-059)."""
     password = hashlib.sha256(f"webhook-conformance test webhook {number}".encode()).hexdigest()[:32]
-    return ConfiguredWebhook(name, f"00000000-0000-4000-8000-{number:012d}", password, settings)
+    return ConfiguredWebhook(f"00000000-0000-4000-8000-{number:012d}", password, name=name, settings=settings)
 
 
 # The embedded target: one webhook per role of conformance.target.ROLES, configured as described there.

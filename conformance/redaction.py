@@ -18,11 +18,15 @@ from urllib.parse import quote
 
 import pytest
 
+from webhook_spec.openapi import WEBHOOK_PREFIX
+
 PASSWORD_MARKER = "<password>"
 TOKEN_MARKER = "<control-token>"
 SHELL_PASSWORD = "$PASSWORD"  # a curl command's stand-in for a password: left as it is, the shell expands it
 _SEGMENT = r"[^/\s'\"<>?#\\]+"
-_WEBHOOK_PATH = re.compile(rf"(/trading/webhook/+{_SEGMENT}/+)(?!{re.escape(SHELL_PASSWORD)}\b){_SEGMENT}")
+_WEBHOOK_PATH = re.compile(
+    rf"({re.escape(WEBHOOK_PREFIX)}/*{_SEGMENT}/+)(?!{re.escape(SHELL_PASSWORD)}\b){_SEGMENT}"
+)
 
 
 def redact_webhook_paths(text: str) -> str:

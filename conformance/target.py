@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from conformance.redaction import redact_webhook_paths
+from webhook_spec.openapi import WEBHOOK_PATH
 
 # The webhooks scenarios ask for, by role, with what each must be configured as on the target.
 ROLES = {
@@ -47,7 +48,7 @@ TARGET_SETTINGS = (
 )
 FRONT_END_SETTINGS = ("name", "header_limit", "forwards_peer")
 DEFAULT_READ_TIMEOUT = 10.0  # seconds: how long a gateway may take to give up on a stalled request
-DEFAULT_WEBHOOK_PATH = "/trading/webhook/{uuid}/{password}"  # the spec's webhook URL path
+DEFAULT_WEBHOOK_PATH = WEBHOOK_PATH  # the spec's webhook URL path
 CONTROL_PATH = "/control"  # where the test-control API is, after the base URL, unless control_url says
 RATE_LIMITS = {  # what the profile's [target] rate_limits may say of the webhooks the kit shares
     "spec": "the spec's 60 a minute and 500 an hour per webhook: the kit paces itself to stay within them",

@@ -1,13 +1,15 @@
-"""The reference gateway: a Flask app implementing the webhook spec."""
+"""The reference gateway: a Flask app implementing the webhook spec (see ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from reference_server import db, rate_limit, signal_log, webhook_store
+from reference_server import db
 from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
-from reference_server.responses import register_error_handlers
-from reference_server.tickers import TickerDatabase
+from reference_server.webhook import api, rate_limit, signal_log
+from reference_server.webhook import store as webhook_store
+from reference_server.webhook.responses import register_error_handlers
+from reference_server.webhook.tickers import TickerDatabase
 
 
 def create_app(config: GatewayConfig | None = None) -> Flask:
@@ -24,14 +26,11 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     signal_log.init_app(app)
     app.extensions["ticker_database"] = TickerDatabase.bundled()
     register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    if gateway.control_token:  # paper trading is not even imported without the control API
+        from reference_server import paper
 
-    from reference_server import webhook_api
-
-    app.register_blueprint(webhook_api.bp)
-    if gateway.control_token:
-        from reference_server import control_api
-
-        app.register_blueprint(control_api.bp)
+        paper.init_app(app)
 
     webhook_store.init_app(app)  # the hash key, then the config's webhooks hashed with it (D-059)
     return app

@@ -15,14 +15,15 @@ from reference_server.config import (
     SOURCE_LIMITS,
     ConfigError,
     GatewayConfig,
+    WebhookConfig,
     check_webhook_settings,
     load_config,
 )
 from reference_server.control_access import CONTROL_TOKEN_ENV, FLAG_WARNING, control_token, exposure_error
 from reference_server.db import open_database
-from reference_server.retention import Retention, prune
-from reference_server.signal_log import read_entries
-from reference_server.webhook_store import (
+from reference_server.webhook.retention import Retention, prune
+from reference_server.webhook.signal_log import read_entries
+from reference_server.webhook.store import (
     Webhook,
     create_webhook,
     list_webhooks,
@@ -30,7 +31,7 @@ from reference_server.webhook_store import (
     parse_grace,
     rotate_password,
 )
-from webhook_spec.openapi import asset_classes
+from webhook_spec.openapi import asset_classes, webhook_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     create = webhooks.add_parser("create", parents=[common], help="create a webhook and print its URL once")
-    create.add_argument("--asset-class", choices=asset_classes(), default="stocks")
+    create.add_argument("--asset-class", choices=asset_classes(), default=WebhookConfig.asset_class)
     create.add_argument("--allowed-ticker", action="append", dest="allowed_tickers")
     create.add_argument("--limit-to", choices=SOURCE_LIMITS)
     create.add_argument("--ip-address", action="append", dest="ip_addresses", default=[])
@@ -113,7 +114,7 @@ def _grace(text: str) -> timedelta:
 
 def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
     from reference_server import create_app
-    from reference_server.serve import ReadTimeouts, serve
+    from reference_server.server.serve import ReadTimeouts, serve
 
     if args.redis_url:
         config = replace(config, rate_limit_storage=args.redis_url)
@@ -132,7 +133,7 @@ def _serve(config: GatewayConfig, args: argparse.Namespace) -> int:
         print("error: several workers must share rate limits: pass --redis-url", file=sys.stderr)
         return 2
     app = create_app(config)
-    app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.announce)
+    app.config["SHOW_URLS"] = args.show_urls  # read by the start-up banner (reference_server.server.announce)
     timeouts = ReadTimeouts(header=args.header_timeout, body=args.body_timeout)
     serve(app, args.host, args.port, args.workers, args.threads, timeouts)
     return 0
@@ -171,10 +172,10 @@ def _webhooks(config: GatewayConfig, args: argparse.Namespace) -> int:
             )
             with connection:
                 uuid, password = create_webhook(connection, key, "cli", **settings)
-            print(f"{args.base_url}/trading/webhook/{uuid}/{password}")
+            print(f"{args.base_url}{webhook_path(uuid, password)}")
         elif args.action == "rotate":
             password, until = rotate_password(connection, key, args.uuid, args.grace)
-            print(f"{args.base_url}/trading/webhook/{args.uuid.lower()}/{password}")
+            print(f"{args.base_url}{webhook_path(args.uuid.lower(), password)}")
             if until is not None:
                 print(f"the old password stays valid until {until:%Y-%m-%dT%H:%M:%SZ}", file=sys.stderr)
         else:

@@ -13,8 +13,8 @@ from typing import Any
 
 from limits import parse_many
 
-from reference_server.passwords import new_password, password_weakness
-from reference_server.sources import canonical_network
+from reference_server.webhook.passwords import new_password, password_weakness
+from reference_server.webhook.sources import canonical_network
 from webhook_spec.openapi import asset_classes
 
 SOURCE_LIMITS = ("tradingview", "trendspider", "ip")
@@ -42,7 +42,7 @@ class WebhookConfig:
 
     uuid: str
     password: str
-    asset_class: str = "stocks"
+    asset_class: str = "stocks"  # the default of the config file, the command line and the control API
     allowed_tickers: tuple[str, ...] | None = None
     limit_to: str | None = None
     ip_addresses: tuple[str, ...] = ()
@@ -71,7 +71,7 @@ class GatewayConfig:
 
     @property
     def database(self) -> Path:
-        """The SQLite file of webhooks and the signal log."""
+        """The SQLite file: webhooks and the signal log, and the paper broker's state (see db.py)."""
         return self.data_dir / "gateway.sqlite3"
 
 
@@ -108,7 +108,7 @@ def check_webhook_settings(entry: Mapping[str, Any], where: str) -> dict[str, An
     """A webhook's asset_class, allowed_tickers, limit_to, ip_addresses and rate_limits, checked and
     normalized; ConfigError names `where` otherwise. The config file, the CLI and the control API
     all create webhooks through it."""
-    asset_class = entry.get("asset_class", "stocks")
+    asset_class = entry.get("asset_class", WebhookConfig.asset_class)
     if asset_class not in asset_classes():
         raise ConfigError(f"{where}: asset_class must be one of {asset_classes()}")
     limit_to = entry.get("limit_to")

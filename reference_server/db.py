@@ -1,121 +1,62 @@
-"""The SQLite database of webhooks and the signal log: one connection per request."""
+"""The SQLite database: how its connections live and die, and which tables each subsystem makes.
+
+Tables, from each subsystem's SQL file (read with importlib.resources):
+
+- webhook/schema.sql, made by open_database on every start: webhooks, signal_log, failed_auth_counts.
+  webhook/added_columns.sql then adds the columns made since, so that older databases keep working.
+- paper/schema.sql, made by paper.init_app only when the test-control API is on: subscriptions,
+  accounts, positions, open_orders, quotes, trades, control_state.
+
+Connections:
+
+- A serving thread opens one on its first request (get_db) and keeps it as long as the thread lives,
+  which for the server's threads is the process's life: one per request would cost a connect and,
+  when the last one closes, a WAL checkpoint, on every request. Nothing closes it explicitly.
+- After every request, end_request rolls back a transaction the request left open; it closes nothing.
+- Start-up, the command line and the background threads (retention's pruner, the failed-authentication
+  counts) open their own with connect or open_database, and close it when done.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 
 from flask import Flask, current_app
 
 from reference_server.config import GatewayConfig
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS webhooks (
-    uuid TEXT PRIMARY KEY,
-    password_salt BLOB NOT NULL,
-    password_hash BLOB NOT NULL,
-    asset_class TEXT NOT NULL,
-    allowed_tickers TEXT,
-    limit_to TEXT,
-    ip_addresses TEXT NOT NULL DEFAULT '[]',
-    rate_limits TEXT,
-    origin TEXT NOT NULL CHECK (origin IN ('config', 'cli', 'control')),
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS signal_log (
-    log_id TEXT PRIMARY KEY,
-    webhook_uuid TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    source_address TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
-    status INTEGER NOT NULL,
-    message_code TEXT,
-    signal_id TEXT,
-    body BLOB,
-    signal TEXT
-);
-CREATE INDEX IF NOT EXISTS signal_log_by_webhook ON signal_log (webhook_uuid, received_at);
-CREATE TABLE IF NOT EXISTS subscriptions (
-    id TEXT PRIMARY KEY,
-    webhook_uuid TEXT NOT NULL,
-    account_id TEXT NOT NULL,
-    settings TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS subscriptions_by_webhook ON subscriptions (webhook_uuid);
-CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, equity TEXT);
-CREATE TABLE IF NOT EXISTS positions (
-    account_id TEXT NOT NULL,
-    symbol TEXT NOT NULL,
-    quantity TEXT NOT NULL,
-    avg_price TEXT,
-    PRIMARY KEY (account_id, symbol)
-);
-CREATE TABLE IF NOT EXISTS open_orders (
-    id TEXT PRIMARY KEY,
-    account_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    symbol TEXT NOT NULL,
-    side TEXT NOT NULL,
-    quantity TEXT NOT NULL,
-    order_type TEXT NOT NULL,
-    limit_price TEXT,
-    stop_price TEXT,
-    role TEXT
-);
-CREATE TABLE IF NOT EXISTS quotes (symbol TEXT PRIMARY KEY, bid TEXT, ask TEXT, last TEXT);
-CREATE TABLE IF NOT EXISTS trades (
-    id TEXT PRIMARY KEY,
-    signal_id TEXT NOT NULL,
-    log_id TEXT NOT NULL,
-    subscription_id TEXT NOT NULL,
-    execute_at TEXT,
-    record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS trades_due ON trades (execute_at) WHERE execute_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS trades_by_signal ON trades (signal_id);
-CREATE INDEX IF NOT EXISTS trades_by_log ON trades (log_id);
-CREATE TABLE IF NOT EXISTS control_state (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS failed_auth_counts (
-    webhook_uuid TEXT NOT NULL,
-    source TEXT NOT NULL,
-    minute TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (webhook_uuid, source, minute)
-) WITHOUT ROWID;
-"""
-
-# Columns added to the tables above after databases were first made: open_database adds each one
-# missing, so that a database of an earlier version keeps working (and a new one gets them too).
-ADDED_COLUMNS = (
-    # The hash key's id (D-059); NULL: a hash made before the hash key, keyed by its salt alone.
-    ("webhooks", "hash_key_id", "TEXT"),
-    # The password a rotation replaced, valid until previous_password_until (D-060).
-    ("webhooks", "previous_password_salt", "BLOB"),
-    ("webhooks", "previous_password_hash", "BLOB"),
-    ("webhooks", "previous_hash_key_id", "TEXT"),
-    ("webhooks", "previous_password_until", "TEXT"),
-    # Which of the webhook's passwords the request gave, once it gave a valid one (D-060).
-    ("signal_log", "matched_password", "TEXT CHECK (matched_password IN ('current', 'previous'))"),
-    # A replay's original, and the digest of an accepted original's body that finds it (D-055).
-    ("signal_log", "replay_of", "TEXT"),
-    ("signal_log", "body_digest", "BLOB"),
-)
-# Indexes on added columns, made once the columns are there.
-ADDED_INDEXES = """
-CREATE INDEX IF NOT EXISTS signal_log_originals ON signal_log (webhook_uuid, body_digest, log_id)
-    WHERE body_digest IS NOT NULL;
-"""
+_ADD_COLUMN = re.compile(r"^ALTER TABLE (\w+) ADD COLUMN (\w+)", re.MULTILINE)
 
 
-def add_columns(connection: sqlite3.Connection) -> None:
-    """Add every column of ADDED_COLUMNS that the database lacks, in one write transaction."""
+def read_sql(package: str, name: str = "schema.sql") -> str:
+    """A subsystem's SQL file, from its package (a checkout or an installed wheel)."""
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def _statements(script: str) -> Iterator[str]:
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
+
+
+def add_columns(connection: sqlite3.Connection, script: str) -> None:
+    """Run `script`'s statements in one write transaction, skipping each ADD COLUMN whose column is there."""
     with immediate_transaction(connection):
-        for table, column, definition in ADDED_COLUMNS:
-            present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        for statement in _statements(script):
+            match = _ADD_COLUMN.search(statement)
+            if match is not None:
+                table, column = match.groups()
+                if column in {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}:
+                    continue
+            connection.execute(statement)
 
 
 def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
@@ -141,11 +82,7 @@ def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Co
 
 
 def get_db() -> sqlite3.Connection:
-    """The serving thread's connection, opened on its first request and kept.
-
-    One connection per thread for the process's life: opening one per request costs a connect and,
-    when the last one closes, a WAL checkpoint, on every request.
-    """
+    """The serving thread's connection, opened on its first request and kept (see the module's docstring)."""
     connections = current_app.extensions["db_connections"]
     connection = getattr(connections, "connection", None)
     if connection is None:
@@ -162,17 +99,25 @@ def end_request(_error: BaseException | None = None) -> None:
 
 
 def open_database(config: GatewayConfig) -> sqlite3.Connection:
-    """Connect to the configured database, creating its directory and tables if need be."""
+    """Connect to the configured database, making its directory and the webhook path's tables if need be."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     connection = connect(str(config.database), config.sqlite_synchronous)
-    connection.executescript(SCHEMA)
-    add_columns(connection)
-    connection.executescript(ADDED_INDEXES)
+    connection.executescript(read_sql("reference_server.webhook"))
+    add_columns(connection, read_sql("reference_server.webhook", "added_columns.sql"))
     return connection
 
 
+def create_tables(config: GatewayConfig, package: str) -> None:
+    """Make the tables of a subsystem's schema.sql in the configured database, if need be."""
+    connection = open_database(config)
+    try:
+        connection.executescript(read_sql(package))
+    finally:
+        connection.close()
+
+
 def init_app(app: Flask) -> None:
-    """Create the database and close connections at the end of each request."""
+    """Make the database, keep a connection per serving thread, and roll back what a request leaves open."""
     open_database(app.config["GATEWAY"]).close()
     app.extensions["db_connections"] = threading.local()
     app.teardown_appcontext(end_request)

@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from referencing import Resource
 from referencing.jsonschema import DRAFT202012
 
-from reference_server.codec import decimal, quote_from_json, settings_from_json
-from reference_server.planner import (
+from reference_server.paper.codec import account_from, decimal, quote_from, settings_from_json
+from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
     OpenOrder,
@@ -138,24 +138,8 @@ def _instrument(data: dict[str, Any]) -> Instrument:
 
 
 def _account(data: dict[str, Any]) -> AccountSnapshot:
-    """A case's account, in the control API's AccountUpdate shape."""
-    positions = tuple(
-        Position(symbol=p["symbol"], quantity=decimal(p["quantity"]), avg_price=decimal(p.get("avg_price")))
-        for p in data.get("positions", ())
-    )
-    orders = tuple(
-        OpenOrder(
-            id=o["id"],
-            symbol=o["symbol"],
-            side=o["side"],
-            quantity=decimal(o["quantity"]),
-            order_type=o.get("order_type", "market"),
-            limit_price=decimal(o.get("limit_price")),
-            stop_price=decimal(o.get("stop_price")),
-        )
-        for o in data.get("open_orders", ())
-    )
-    return AccountSnapshot(equity=decimal(data.get("equity")), positions=positions, open_orders=orders)
+    """A case's account, in the control API's AccountUpdate shape (the codec reads it as the API does)."""
+    return account_from(data, AccountSnapshot(equity=None, positions=(), open_orders=()))
 
 
 def plan_case(case: dict[str, Any]) -> Plan:
@@ -166,7 +150,7 @@ def plan_case(case: dict[str, Any]) -> Plan:
         instrument=_instrument(case.get("instrument", schema["instrument"]["default"])),
         settings=_settings(case),
         account=_account(case.get("account", {})),
-        quote=quote_from_json(case["quote"]) if "quote" in case else None,
+        quote=quote_from(case["quote"]) if "quote" in case else None,
         clock=datetime.fromisoformat(case.get("clock", schema["case"]["properties"]["clock"]["default"])),
     )
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from reference_server.config import GatewayConfig
-from reference_server.failed_auth import FLUSH_SECONDS, source_of
+from reference_server.webhook.failed_auth import FLUSH_SECONDS, source_of
 from tests.gateways import HOOKS, gateway_process
 from tests.redis_server import redis_for_test
 from tests.test_gateway_http import assert_accepted, assert_error, post

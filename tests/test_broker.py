@@ -6,8 +6,9 @@ from itertools import count
 
 import pytest
 
-from reference_server.broker import apply_fill, execute, fill_price, option_chain
-from reference_server.planner import AccountSnapshot, OpenOrder, Order, Plan, Position, Quote
+from reference_server.paper.broker import apply_fill, execute, fill_price
+from reference_server.paper.instruments import option_chain
+from reference_server.paper.planner import AccountSnapshot, OpenOrder, Order, Plan, Position, Quote
 
 QUOTE = Quote(bid=D(99), ask=D(101), last=D(100))
 

@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator
 
 from tests.sources import vendor_openapi
 from webhook_spec.catalogue import error_codes
+from webhook_spec.openapi import WEBHOOK_PATH
 from webhook_spec.paths import schema_file
 from webhook_spec.signal_schema import CODE_KEYWORD, signal_schema
 
@@ -35,9 +36,9 @@ def test_codes_are_unique():
 
 
 def test_every_vendor_code_is_catalogued():
-    enum = vendor_openapi()["paths"]["/trading/webhook/{uuid}/{password}"]["post"]["responses"]["400"][
-        "content"
-    ]["application/json"]["schema"]["properties"]["messageCode"]["enum"]
+    enum = vendor_openapi()["paths"][WEBHOOK_PATH]["post"]["responses"]["400"]["content"]["application/json"][
+        "schema"
+    ]["properties"]["messageCode"]["enum"]
     assert len(enum) == 57
     assert set(enum) - set(error_codes()) == set()
 
@@ -54,8 +55,8 @@ def test_schema_codes_are_exactly_the_schema_stage():
 
 
 def test_vendor_messages_are_kept():
-    examples = vendor_openapi()["paths"]["/trading/webhook/{uuid}/{password}"]["post"]["responses"]["400"][
-        "content"
-    ]["application/json"]["examples"]
+    examples = vendor_openapi()["paths"][WEBHOOK_PATH]["post"]["responses"]["400"]["content"][
+        "application/json"
+    ]["examples"]
     for code, example in examples.items():
         assert error_codes()[code].message == example["value"]["message"], code

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from reference_server import create_app, trading
+from reference_server import create_app
 from reference_server.config import GatewayConfig
+from reference_server.paper import trading
 from webhook_spec.openapi import CONTROL_API
 
 TOKEN = "s3cret-token"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from reference_server.planner import SubscriptionSettings
+from reference_server.paper.planner import SubscriptionSettings
 from tests.openapi_examples import examples
 from webhook_spec.openapi import CONTROL_API
 

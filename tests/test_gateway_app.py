@@ -7,13 +7,14 @@ import typing
 
 import pytest
 
-from reference_server import create_app, pipeline
+from reference_server import create_app
 from reference_server.config import DEMO_WEBHOOK, ConfigError, GatewayConfig, parse_config
-from reference_server.planner.model import AssetClass
+from reference_server.paper.planner.model import AssetClass
+from reference_server.webhook import pipeline
 from tests.gateways import HOOKS, write_config
-from webhook_spec.openapi import asset_classes
+from webhook_spec.openapi import asset_classes, webhook_path
 
-DEMO_PATH = f"/trading/webhook/{DEMO_WEBHOOK['uuid']}/{DEMO_WEBHOOK['password']}"
+DEMO_PATH = webhook_path(DEMO_WEBHOOK["uuid"], DEMO_WEBHOOK["password"])
 
 
 @pytest.fixture
@@ -130,8 +131,8 @@ def test_a_rotated_password_replaces_the_old_one(tmp_path):
     new = _cli(tmp_path, "webhooks", "rotate", uuid).stdout.strip().rsplit("/", 1)[-1]
     app = create_app(GatewayConfig(data_dir=tmp_path / "data", webhooks=())).test_client()
     signal = b'{"ticker": "AMD", "action": "buy"}'
-    assert app.post(f"/trading/webhook/{uuid}/{old}", data=signal).json["messageCode"] == "invalid-password"
-    assert app.post(f"/trading/webhook/{uuid}/{new}", data=signal).status_code == 200
+    assert app.post(webhook_path(uuid, old), data=signal).json["messageCode"] == "invalid-password"
+    assert app.post(webhook_path(uuid, new), data=signal).status_code == 200
 
 
 def test_a_config_webhook_is_rotated_in_its_config(tmp_path):

@@ -13,6 +13,7 @@ from tests.corpus import case_body, corpus_cases
 from tests.gateways import HOOKS
 from webhook_spec import validate_body
 from webhook_spec.catalogue import error_codes
+from webhook_spec.openapi import WEBHOOK_PREFIX, webhook_path
 
 OPTION_FIELDS = {"optionType", "expiration", "strikePrice", "strikesAway", "strikeCount", "intrinsicValue"}
 CASES = list(corpus_cases())
@@ -22,7 +23,7 @@ def post(gateway, hook: str, body: bytes | str, password: str | None = None, **k
     """POST a body to one of the test webhooks."""
     webhook = HOOKS[hook]
     password = webhook.password if password is None else password
-    url = f"{gateway.base_url}/trading/webhook/{webhook.uuid}/{password}"
+    url = gateway.base_url + webhook_path(webhook.uuid, password)
     return requests.post(url, data=body, timeout=10, **kwargs)
 
 
@@ -101,11 +102,11 @@ def test_head_is_post_required_without_a_body(gateway):
 @pytest.mark.parametrize(
     "path",
     [
-        "/trading/webhook/11111111-1111-4111-8111-111111111111/00000000000000000000000000000001",
-        "/trading/webhook/not-a-uuid/password",
-        "/trading/webhook/only-one-part",
+        webhook_path("11111111-1111-4111-8111-111111111111", "00000000000000000000000000000001"),
+        webhook_path("not-a-uuid", "password"),
+        WEBHOOK_PREFIX + "only-one-part",
         "/",
-        "/trading/webhook/%ff%fe/x",
+        webhook_path("%ff%fe", "x"),
     ],
 )
 def test_unknown_webhooks_are_not_found(gateway, path):
@@ -119,7 +120,7 @@ def test_wrong_password_is_invalid_password(gateway):
 
 
 def test_uuid_is_case_insensitive(gateway):
-    url = f"{gateway.base_url}/trading/webhook/{HOOKS['stocks'].uuid.upper()}/{HOOKS['stocks'].password}"
+    url = gateway.base_url + webhook_path(HOOKS["stocks"].uuid.upper(), HOOKS["stocks"].password)
     assert_accepted(requests.post(url, data=b'{"ticker": "AMD", "action": "buy"}', timeout=10))
 
 
@@ -178,7 +179,7 @@ def test_a_header_over_the_servers_limit_is_malformed_request_in_json(gateway):
     "request_bytes",
     [
         b"NOT HTTP AT ALL\r\n\r\n",
-        b"POST /trading/webhook/x/y HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n",
+        f"POST {webhook_path('x', 'y')} HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n".encode(),
         b"POST /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
     ],
     ids=["no request line", "a space in a header name", "a 5000-byte request line"],
@@ -363,5 +364,5 @@ def test_passwords_are_in_neither_the_database_nor_the_logs(gateway):
 
 @pytest.mark.decision("D-061")
 def test_start_up_prints_every_webhook_url_with_its_password_masked(gateway):
-    printed = {url.split("/trading/webhook/")[1] for url in gateway.webhook_urls}
+    printed = {url.split(WEBHOOK_PREFIX)[1] for url in gateway.webhook_urls}
     assert printed == {f"{hook.uuid}/****" for hook in HOOKS.values()}

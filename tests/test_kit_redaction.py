@@ -19,6 +19,7 @@ import pytest
 
 from conformance.redaction import PASSWORD_MARKER, TOKEN_MARKER, RedactingStream, Redactor
 from conformance.target import TargetError, Webhook, parse_webhook
+from webhook_spec.openapi import webhook_path
 
 UUID = "8c9d9620-c50d-416e-926e-0ec01ee83522"
 PASSWORD = secrets.token_hex(16)  # random, so it cannot be in any output by chance
@@ -57,7 +58,7 @@ class _LeakyTarget(BaseHTTPRequestHandler):
             created = {
                 "uuid": CREATED_UUID,
                 "password": CREATED_PASSWORD,
-                "path": f"/trading/webhook/{CREATED_UUID}/{CREATED_PASSWORD}",
+                "path": webhook_path(CREATED_UUID, CREATED_PASSWORD),
                 "subscriptions": [{"id": "subscription-1", "account_id": "account-1"}],
             }
             self._answer(201, "application/json", json.dumps(created))
@@ -142,7 +143,7 @@ def test_a_failing_run_reports_its_failures_without_a_secret(failing_run):
     prop = failed["Property checks: generated invalid signals are rejected with a catalogued code"]
     assert "status 308 is not documented" in prop["reason"]
     response = prop["exchanges"][-1]["response"]
-    assert response["headers"]["Location"] == f"http://moved.invalid/trading/webhook/{UUID}/{PASSWORD_MARKER}"
+    assert response["headers"]["Location"] == "http://moved.invalid" + webhook_path(UUID, PASSWORD_MARKER)
     assert f"password {PASSWORD_MARKER}" in response["body"]
     futures = failed["Semantics of futures: an explicit contract is traded as sent, whatever the front month"]
     dump = f"Bearer {TOKEN_MARKER}; webhooks {UUID} {PASSWORD_MARKER} and {CREATED_UUID} {PASSWORD_MARKER}"
@@ -156,7 +157,7 @@ def test_a_scenario_failure_traceback_is_redacted_in_junit_and_left_off_the_cons
     # The failing step's frames name the webhook and the URL it was sent to: both without the password.
     text = _junit_text(cwd / "junit.xml")
     assert f"webhook = Webhook(uuid='{UUID}'" in text
-    assert f"url = '/trading/webhook/{UUID}/{PASSWORD_MARKER}'" in text
+    assert f"url = '{webhook_path(UUID, PASSWORD_MARKER)}'" in text
     assert "Traceback" not in result.stdout and "webhook = Webhook(" not in result.stdout  # only with -v
 
 

@@ -12,9 +12,9 @@ import pytest
 from reference_server import create_app
 from reference_server.config import GatewayConfig
 from reference_server.db import connect, open_database
-from reference_server.group_commit import BatchWriteError, GroupCommit
-from reference_server.ids import uuid7, uuid7_floor
-from reference_server.signal_log import (
+from reference_server.webhook.group_commit import BatchWriteError, GroupCommit
+from reference_server.webhook.ids import uuid7, uuid7_floor
+from reference_server.webhook.signal_log import (
     LogEntry,
     LogWriteError,
     find_entry,

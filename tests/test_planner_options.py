@@ -5,17 +5,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from reference_server.planner import (
+from reference_server.paper.instruments import instrument_from, resolve_instrument
+from reference_server.paper.planner import (
     Instrument,
-    instrument_from,
     resolve_expiration,
     scan_option_type,
     select_contract,
     select_from_signal,
 )
-from reference_server.planner import reasons as R
-from reference_server.symbols import FuturesContract, OptionContract
-from reference_server.tickers import Listing, TickerDatabase, resolve_instrument
+from reference_server.paper.planner import reasons as R
+from reference_server.webhook.symbols import FuturesContract, OptionContract
+from reference_server.webhook.tickers import Listing, TickerDatabase
 from tests.planner import DEFAULT, NOW, SIGNAL, D, brief, plan, quote
 
 SQ_PUT = Instrument("SQ 250718P70", "options", "put", D(100))

@@ -5,8 +5,8 @@ The order and sizing cases are data: tests/planner_cases/, run by test_planner_c
 
 import pytest
 
-from reference_server.planner import REASONS, Plan, SubscriptionSettings
-from reference_server.planner import reasons as R
+from reference_server.paper.planner import REASONS, Plan, SubscriptionSettings
+from reference_server.paper.planner import reasons as R
 from tests.planner import SIGNAL, plan, quote, signal
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference_server.planner import (
+from reference_server.paper.planner import (
     REASONS,
     AccountSnapshot,
     BrokerCapabilities,

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from reference_server.planner import Instrument, SubscriptionSettings, TradingWindow, windows_open
-from reference_server.planner import reasons as R
+from reference_server.paper.planner import Instrument, SubscriptionSettings, TradingWindow, windows_open
+from reference_server.paper.planner import reasons as R
 from tests.planner import DEFAULT, brief, open_order, plan, signal
 
 NEW_YORK_SESSION = TradingWindow("America/New_York", time(9, 30), time(16, 0), frozenset(range(5)))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reference_server import rate_limit
 from reference_server.config import SPEC_RATE_LIMITS, ConfigError, parse_config
-from reference_server.rate_limit import InProcessWindows, RedisWindows, windows_of
+from reference_server.webhook import rate_limit
+from reference_server.webhook.rate_limit import InProcessWindows, RedisWindows, windows_of
 from tests.gateways import HOOKS, gateway_process
 from tests.redis_server import redis_for_test
 from tests.test_gateway_http import assert_accepted, assert_error, post

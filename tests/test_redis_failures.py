@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from reference_server.rate_limit import BREAKER_SECONDS, RateLimitUnavailable, RedisWindows, windows_of
+from reference_server.webhook.rate_limit import (
+    BREAKER_SECONDS,
+    RateLimitUnavailable,
+    RedisWindows,
+    windows_of,
+)
 from tests.gateways import gateway_process
 from tests.redis_server import redis_for_test
 from tests.test_gateway_http import assert_accepted, assert_error, post

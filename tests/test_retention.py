@@ -10,9 +10,9 @@ from reference_server import create_app
 from reference_server.__main__ import main
 from reference_server.config import ConfigError, GatewayConfig, parse_config
 from reference_server.db import open_database
-from reference_server.ids import uuid7, uuid7_floor
-from reference_server.retention import Retention, prune
-from reference_server.signal_log import LogEntry, log_entry, new_entry, write_entries
+from reference_server.webhook.ids import uuid7, uuid7_floor
+from reference_server.webhook.retention import Retention, prune
+from reference_server.webhook.signal_log import LogEntry, log_entry, new_entry, write_entries
 
 DAY = 86_400_000
 

@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from conformance.embedded_gateway import config_toml, numbered_webhook, running_gateway
-from reference_server.webhook_store import parse_grace
+from reference_server.webhook.store import parse_grace
+from webhook_spec.openapi import webhook_path
 
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 GRACE_SECONDS = 3
@@ -23,7 +24,7 @@ def _cli(config, *args: str) -> subprocess.CompletedProcess:
 
 
 def _post(base_url: str, uuid: str, password: str) -> requests.Response:
-    return requests.post(f"{base_url}/trading/webhook/{uuid}/{password}", data=SIGNAL, timeout=10)
+    return requests.post(base_url + webhook_path(uuid, password), data=SIGNAL, timeout=10)
 
 
 def _log(config, uuid: str) -> list[dict]:

@@ -18,8 +18,8 @@ import requests
 
 from conformance.embedded_gateway import config_toml, numbered_webhook, running_gateway
 from reference_server.config import DEMO_WEBHOOK, parse_config
-from reference_server.hash_key import ENV_VAR
-from reference_server.passwords import (
+from reference_server.webhook.hash_key import ENV_VAR
+from reference_server.webhook.passwords import (
     MIN_PASSWORD_BITS,
     HashKey,
     new_password,
@@ -27,6 +27,7 @@ from reference_server.passwords import (
     password_weakness,
 )
 from tests.gateways import HOOKS
+from webhook_spec.openapi import webhook_path
 
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -52,7 +53,7 @@ def _write(directory: Path, *webhooks, **gateway) -> Path:
 
 
 def _post(base_url: str, uuid: str, password: str) -> requests.Response:
-    return requests.post(f"{base_url}/trading/webhook/{uuid}/{password}", data=SIGNAL, timeout=10)
+    return requests.post(base_url + webhook_path(uuid, password), data=SIGNAL, timeout=10)
 
 
 def _database_bytes(data_dir: Path) -> bytes:

@@ -22,6 +22,7 @@ from reference_server.config import ConfigError, parse_config
 from reference_server.control_access import CONTROL_TOKEN_ENV, exposure_error, is_loopback
 from tests.gateways import HOOKS
 from webhook_spec.catalogue import error_codes
+from webhook_spec.openapi import WEBHOOK_PREFIX
 
 TOKEN = "control-token-7f3e9a1c5b2d4e6f8a0b1c2d3e4f5a6b"
 STOCKS = HOOKS["stocks"]
@@ -106,6 +107,7 @@ def _control(base_url: str, token: str = TOKEN) -> requests.Response:
 # Finding 2: no redirect, no HTML, no password under /trading/webhook and /control
 
 U, P = STOCKS.uuid, STOCKS.password
+# Spelled out, not built from WEBHOOK_PATH: each is to be read as the bytes an attacker sends.
 MANGLED_PATHS = [
     f"/trading/webhook//{U}/{P}",
     f"/trading/webhook/{U}//{P}",
@@ -202,7 +204,7 @@ def test_no_error_answer_repeats_the_password(served):
 def test_the_start_up_output_masks_every_password(served):
     output = "".join(served.output)
     assert all(password not in output for password in PASSWORDS)
-    printed = {url.split("/trading/webhook/")[1] for url in served.webhook_urls}
+    printed = {url.split(WEBHOOK_PREFIX)[1] for url in served.webhook_urls}
     assert printed == {f"{hook.uuid}/****" for hook in (*HOOKS.values(), *MAPPED.values())}
     assert "--show-urls" in output
 
@@ -244,7 +246,7 @@ def test_a_token_file_works_and_shows_urls_when_asked(tmp_path):
     with running_gateway(args) as running:
         assert _control(running.base_url).status_code == 200
         assert all(TOKEN.encode() not in cmdline for cmdline in _cmdlines(running.process.pid))
-        printed = {url.split("/trading/webhook/")[1] for url in running.webhook_urls}
+        printed = {url.split(WEBHOOK_PREFIX)[1] for url in running.webhook_urls}
     config_hooks = {f"{hook.uuid}/{hook.password}" for hook in (*HOOKS.values(), *MAPPED.values())}
     assert printed == config_hooks | {f"{cli_uuid}/****"}  # the database holds no password to show
     assert cli_password not in "".join(running.output)

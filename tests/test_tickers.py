@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from reference_server.symbols import (
+from reference_server.paper.instruments import resolve_instrument
+from reference_server.webhook.symbols import (
     EXPIRY_RULES,
     ContinuousFuture,
     FuturesContract,
@@ -17,7 +18,7 @@ from reference_server.symbols import (
     front_month,
     parse_option,
 )
-from reference_server.tickers import Listing, TickerDatabase, check_ticker, resolve_instrument
+from reference_server.webhook.tickers import Listing, TickerDatabase, check_ticker
 from tests.sources import main_document, source_path, vendor_openapi
 from webhook_spec.catalogue import error_codes
 

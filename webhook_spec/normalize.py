@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from webhook_spec.signal_schema import resolve, signal_schema
 
 _INTEGER_DEFS = {"#/$defs/positiveInteger", "#/$defs/nonNegativeInteger"}
 _NUMBER_DEFS = {"#/$defs/positiveNumber", "#/$defs/nonNegativeNumber"}
+
+
+def canonical_decimal(value: Decimal) -> Decimal:
+    """The number without trailing zeros or exponent: strike 68 or 582.5, quantity 10 or 2.5."""
+    integral = value.to_integral_value()
+    return integral.quantize(Decimal(1)) if value == integral else value.normalize()
 
 
 def _number(value: Any, integer: bool) -> int | float:

@@ -16,7 +16,13 @@ from webhook_spec.paths import schema_file
 from webhook_spec.signal_schema import format_checker, signal_schema
 
 SIGNAL_REF = "./signal.schema.json"
-WEBHOOK_PATH = "/trading/webhook/{uuid}/{password}"
+WEBHOOK_PATH = "/trading/webhook/{uuid}/{password}"  # the one path of openapi.yaml
+WEBHOOK_PREFIX = WEBHOOK_PATH.partition("{")[0]  # "/trading/webhook/": the path up to the uuid
+
+
+def webhook_path(uuid: str, password: str) -> str:
+    """The path of one webhook's URL."""
+    return WEBHOOK_PATH.format(uuid=uuid, password=password)
 
 
 def escape_pointer(segment: str) -> str:
@@ -139,6 +145,13 @@ def response_validator(method: str, status: int) -> Draft202012Validator | None:
 def documented_statuses(method: str) -> frozenset[int]:
     """The statuses schema/openapi.yaml documents for a method on the webhook path."""
     return WEBHOOK_API.documented_statuses(WEBHOOK_PATH, method)
+
+
+@cache
+def scenario_rate_limits() -> str:
+    """The rate limits of a webhook made for scenarios, which none reaches: control-api.yaml's default."""
+    created = CONTROL_API.document["components"]["schemas"]["WebhookCreate"]
+    return created["properties"]["rate_limits"]["default"]
 
 
 @cache

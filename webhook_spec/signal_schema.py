@@ -45,6 +45,23 @@ def resolve(node: Any) -> Any:
     return node
 
 
+@cache
+def _relative_pattern(field: str) -> re.Pattern[str]:
+    """The pattern of `field`'s relative expressions (`+N unit`, D-017), as the schema writes it."""
+    branches = resolve(signal_schema()["properties"][field])["anyOf"]
+    (pattern,) = (b["pattern"] for b in branches if b.get("pattern", "").startswith("^\\+"))
+    return re.compile(pattern, re.ASCII)
+
+
+def relative_time(field: str, text: str) -> tuple[int, str] | None:
+    """`text`, a relative expression of `field` (expiresAt, expiration) such as `+5 minutes`, as
+    (5, "minute"); None when it is not one. The schema's pattern is the grammar: its one group is the unit."""
+    match = _relative_pattern(field).match(text)
+    if match is None:
+        return None
+    return int(text[1 : match.start(1)]), match[1]
+
+
 def _is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True

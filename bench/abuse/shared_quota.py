@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bench.stats import percentile
 from conformance.embedded_gateway import config_toml, numbered_webhook, running_gateway
 from reference_server.config import SPEC_RATE_LIMITS
-from reference_server.rate_limit import windows_of
+from reference_server.webhook.rate_limit import windows_of
 from tests.redis_server import RedisServer, redis_server
 
 QUOTA_WEBHOOK = numbered_webhook(100, "quota")  # the gateway's limits: the spec's

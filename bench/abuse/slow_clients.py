@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 from bench.cases import BENCH_WEBHOOK, write_gateway_config
 from bench.stats import percentile
 from conformance.embedded_gateway import running_gateway
+from webhook_spec.openapi import WEBHOOK_PREFIX
 
 STALLS = {
-    "request-line": b"POST /trading/webhook/",
+    "request-line": f"POST {WEBHOOK_PREFIX}".encode(),
     "body": b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
     "trickle": b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n",
 }

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conformance.embedded_gateway import LIFTED_RATE_LIMITS, ROLE_WEBHOOKS
-from reference_server.sources import source_error
-from reference_server.symbols import parse_futures, parse_option
+from reference_server.webhook.sources import source_error
+from reference_server.webhook.symbols import parse_futures, parse_option
 from tests.broken_gateways.kinds import (
     Answer,
     AnswerWhen,

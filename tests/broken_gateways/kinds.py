@@ -18,9 +18,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS
-from reference_server.responses import error_body
-from reference_server.sources import client_address
-from reference_server.tickers import TickerDatabase, resolve_instrument
+from reference_server.paper.instruments import resolve_instrument
+from reference_server.webhook.responses import error_body
+from reference_server.webhook.sources import client_address
+from reference_server.webhook.tickers import TickerDatabase
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_code
 

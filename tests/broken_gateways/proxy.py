@@ -17,7 +17,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from reference_server.announce import READY_LINE
+from reference_server.server.announce import READY_LINE
 
 HEAD_END = b"\r\n\r\n"
 HTML_HEAD_LIMIT = 8192

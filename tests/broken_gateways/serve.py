@@ -15,10 +15,10 @@ from typing import Any
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS
 from reference_server import create_app
-from reference_server.announce import READY_LINE
-from reference_server.buffered_wsgi import BufferedWSGI, ReadTimeouts
 from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig, parse_config
-from reference_server.serve import GatewayServer
+from reference_server.server.announce import READY_LINE
+from reference_server.server.buffered_wsgi import BufferedWSGI, ReadTimeouts
+from reference_server.server.serve import GatewayServer
 from tests.broken_gateways.catalogue import REFERENCE, entry_named
 from tests.broken_gateways.kinds import TRUSTED_PROXIES
 
@@ -78,7 +78,7 @@ def serve(names: list[str], directory: Path, token: str) -> None:
     options = {
         "bind": ["127.0.0.1:0"] * len(gateways),
         "workers": 1,
-        "worker_class": "reference_server.workers.GatewayWorker",
+        "worker_class": "reference_server.server.workers.GatewayWorker",
         "keepalive": 5,
         "preload_app": True,
         "accesslog": None,

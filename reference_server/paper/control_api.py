@@ -1,0 +1,251 @@
+"""The test-control API (schema/control-api.yaml): arrange accounts, quotes and the clock; read trades.
+
+Registered only when the gateway has a control token, and every request must carry it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from reference_server.config import ConfigError, check_webhook_settings
+from reference_server.db import get_db, immediate_transaction
+from reference_server.paper import store as paper_store
+from reference_server.paper.clock import set_clock
+from reference_server.paper.codec import (
+    account_from,
+    account_json,
+    decimal,
+    quote_from,
+    quote_json,
+    settings_from_json,
+)
+from reference_server.paper.trading import run_due_trades
+from reference_server.webhook import signal_log
+from reference_server.webhook.api import ALL_METHODS
+from reference_server.webhook.rate_limit import reset_limits
+from reference_server.webhook.store import create_webhook, current_hash_key, delete_webhooks
+from webhook_spec.openapi import CONTROL_API, scenario_rate_limits, webhook_path
+from webhook_spec.parsing import BodyError, parse_body
+
+bp = Blueprint("control", __name__, url_prefix="/control")
+MAX_LOG_ENTRIES = 10000
+
+
+class ControlError(Exception):
+    """A control request the API refuses; rendered as the shared error shape."""
+
+    def __init__(self, status: int, code: str, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+
+@bp.errorhandler(ControlError)
+def _refused(error: ControlError) -> Response:
+    body: dict[str, Any] = {"success": False, "messageCode": error.code, "message": error.message}
+    if error.errors:
+        body["errors"] = error.errors
+    response = jsonify(body)
+    response.status_code = error.status
+    return response
+
+
+def _invalid(message: str) -> ControlError:
+    return ControlError(400, "control-invalid-request", f"Invalid control request: {message}", [message])
+
+
+@bp.before_request
+def _require_token() -> None:
+    expected = f"Bearer {current_app.config['GATEWAY'].control_token}"
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected.encode()):
+        raise ControlError(401, "control-unauthorized", "The test-control API needs its bearer token.")
+
+
+@bp.route(
+    "/", defaults={"unknown": ""}, methods=ALL_METHODS, provide_automatic_options=False, strict_slashes=False
+)
+@bp.route("/<path:unknown>", methods=ALL_METHODS, provide_automatic_options=False)
+def _no_such_operation(unknown: str) -> Response:
+    """Any other path or method under /control: 404 in the control shape, after the token check."""
+    raise ControlError(404, "control-not-found", f"No control operation {request.method} {request.path}.")
+
+
+def _operation_path() -> str:
+    """The matched route in OpenAPI form: /control/accounts/{account_id}."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
+
+
+def _body() -> dict[str, Any]:
+    """The JSON body, checked against its schema in schema/control-api.yaml."""
+    try:  # the webhook's strict parser: no NaN, Infinity or numbers beyond the double range
+        body = parse_body(request.get_data())
+    except BodyError:
+        body = None
+    if not isinstance(body, dict):
+        raise _invalid("the body must be a JSON object")
+    validator = CONTROL_API.request_validator(_operation_path(), request.method)
+    errors = (
+        [] if validator is None else sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    )
+    if errors:
+        problems = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+        raise ControlError(
+            400, "control-invalid-request", f"Invalid control request: {problems[0]}", problems
+        )
+    return body
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Forget the signal log, trades, accounts, quotes, the clock and control-created webhooks."""
+    db = get_db()
+    with immediate_transaction(db):
+        signal_log.clear(db)
+        delete_webhooks(db, "control")
+        paper_store.reset(db)
+    reset_limits()
+    return jsonify({"success": True})
+
+
+def _webhook_settings(body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return check_webhook_settings({"rate_limits": scenario_rate_limits()} | body, "webhook")
+    except ConfigError as error:
+        raise _invalid(str(error)) from None
+
+
+def _subscriptions(body: dict[str, Any]) -> list[tuple[dict, Decimal | None]]:
+    entries = body.get("subscriptions", [{}])
+    if not isinstance(entries, list):
+        raise _invalid("subscriptions must be a list")
+    result = []
+    for index, entry in enumerate(entries):
+        settings = entry.get("settings", {})
+        try:
+            settings_from_json(settings)
+            equity = decimal(entry.get("account", {}).get("equity", paper_store.DEFAULT_EQUITY))
+        except (ValueError, TypeError, AttributeError) as error:
+            raise _invalid(f"subscriptions/{index}: {error}") from None
+        result.append((settings, equity))
+    return result
+
+
+@bp.post("/webhooks")
+def create() -> tuple[Response, int]:
+    """Create a webhook with its restrictions and subscriptions (each with a fresh account)."""
+    body = _body()
+    settings, subscriptions = _webhook_settings(body), _subscriptions(body)
+    db = get_db()
+    with immediate_transaction(db):
+        uuid, password = create_webhook(db, current_hash_key(), origin="control", **settings)
+        created = [
+            paper_store.add_subscription(db, uuid, settings, equity) for settings, equity in subscriptions
+        ]
+    answer = {
+        "uuid": uuid,
+        "password": password,
+        "path": webhook_path(uuid, password),
+        "subscriptions": [{"id": s.id, "account_id": s.account_id} for s in created],
+    }
+    return jsonify(answer), 201
+
+
+def _account_or_404(account_id: str) -> None:
+    if not paper_store.account_exists(get_db(), account_id):
+        raise ControlError(404, "control-not-found", f"No account {account_id}.")
+
+
+def _run_due_trades() -> None:
+    """Let pending (delayed) trades whose time has come run before anything is read."""
+    run_due_trades(get_db(), current_app.extensions["ticker_database"])
+
+
+@bp.get("/accounts/<account_id>")
+def get_account(account_id: str) -> Response:
+    """An account's equity, positions and open orders."""
+    _account_or_404(account_id)
+    _run_due_trades()
+    account, roles = paper_store.load_account(get_db(), account_id)
+    return jsonify(account_json(account_id, account, roles))
+
+
+@bp.put("/accounts/<account_id>")
+def put_account(account_id: str) -> Response:
+    """Replace the parts of an account the body names: equity, positions, open orders."""
+    _account_or_404(account_id)
+    body, db = _body(), get_db()
+    with immediate_transaction(db):
+        account, roles = paper_store.load_account(db, account_id)
+        try:
+            account = account_from(body, account)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise _invalid(f"account: {error!r}") from None
+        paper_store.save_account(db, account_id, account, roles)
+    return get_account(account_id)
+
+
+@bp.put("/quotes/<symbol>")
+def put_quote(symbol: str) -> Response:
+    """Set a symbol's quote (bid, ask, last; any may be null)."""
+    try:
+        quote = quote_from(_body())
+    except ValueError as error:
+        raise _invalid(str(error)) from None
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.set_quote(db, symbol.upper(), quote)
+    return jsonify(quote_json(symbol.upper(), quote))
+
+
+@bp.delete("/quotes/<symbol>")
+def delete_quote(symbol: str) -> Response:
+    """Remove a symbol's quote."""
+    db = get_db()
+    with immediate_transaction(db):
+        paper_store.set_quote(db, symbol.upper(), None)
+    return jsonify({"success": True})
+
+
+@bp.put("/clock")
+def put_clock() -> Response:
+    """Fix the gateway's clock at an instant, or let it run (null)."""
+    now = _body().get("now")
+    try:
+        moment = None if now is None else datetime.fromisoformat(str(now).replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid(f"now: {now!r} is not an RFC 3339 date-time") from None
+    if moment is not None and moment.tzinfo is None:
+        raise _invalid("now: a date-time needs a time zone")
+    db = get_db()
+    with immediate_transaction(db):
+        set_clock(db, moment)
+    _run_due_trades()
+    return jsonify({"now": None if moment is None else moment.isoformat()})
+
+
+@bp.get("/trades")
+def trades() -> Response:
+    """The trades a signal caused, by ?signal_id= or ?log_id=."""
+    signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
+    if not signal_id and not log_id:
+        raise _invalid("give signal_id or log_id")
+    _run_due_trades()
+    return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
+
+
+@bp.get("/log")
+def log() -> Response:
+    """The signal log, newest first, for one webhook or all."""
+    try:
+        limit = int(request.args.get("limit", 100))
+    except ValueError:
+        raise _invalid("limit must be a whole number") from None
+    if not 1 <= limit <= MAX_LOG_ENTRIES:
+        raise _invalid(f"limit must be from 1 to {MAX_LOG_ENTRIES}")
+    entries = signal_log.read_entries(get_db(), request.args.get("webhook"), limit)
+    return jsonify({"entries": [entry.as_json() for entry in entries]})

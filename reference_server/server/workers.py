@@ -1,0 +1,131 @@
+"""The gunicorn worker: an asyncio HTTP server (uvicorn's httptools protocol) with bounded reads.
+
+gunicorn's master manages the worker processes (`--workers`); each worker reads requests on its
+event loop, so a client that stalls or trickles holds no thread (D-063). The protocol adds what
+uvicorn lacks: a deadline for the request line and headers (408 request-timeout), gunicorn's header
+limits (D-050), and JSON for every answer the server itself gives (400 malformed-request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn_worker import UvicornWorker
+
+from reference_server.server.buffered_wsgi import error_message
+
+# gunicorn's defaults, kept as the limits of D-050.
+REQUEST_LINE_LIMIT = 4094
+HEADER_FIELD_LIMIT = 8190
+HEADER_FIELDS_LIMIT = 100
+HEAD_LIMIT = REQUEST_LINE_LIMIT + HEADER_FIELDS_LIMIT * (HEADER_FIELD_LIMIT + 4)  # bytes before the body
+
+
+class RequestOverLimits(Exception):
+    """The request line or headers are over the server's limits."""
+
+
+class GatewayHttpProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol with a header deadline, header limits and JSON error answers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = self.app.timeouts.header  # the app is the BufferedWSGI that serve() built
+        self.header_deadline: asyncio.TimerHandle | None = None
+        self.url_size = 0
+        self.header_count = 0
+        self.head_size = 0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Start the clock for the first request's head."""
+        super().connection_made(transport)
+        self._arm_header_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Stop the clock."""
+        self._disarm_header_deadline()
+        super().connection_lost(exc)
+
+    def _arm_header_deadline(self) -> None:
+        self._disarm_header_deadline()
+        self.header_deadline = self.loop.call_later(self.header_timeout, self._header_timed_out)
+
+    def _disarm_header_deadline(self) -> None:
+        if self.header_deadline is not None:
+            self.header_deadline.cancel()
+            self.header_deadline = None
+
+    def _header_timed_out(self) -> None:
+        self.header_deadline = None
+        if not self.transport.is_closing():
+            self._send_error("request-timeout")
+
+    def _send_error(self, code: str) -> None:
+        status, headers, body = error_message(code)
+        head = [f"HTTP/1.1 {status} {_PHRASES.get(status, '')}\r\n".encode()]
+        head += [name + b": " + value + b"\r\n" for name, value in headers]
+        self.transport.write(b"".join(head) + b"\r\n" + body)
+        self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser; a head that grows past every limit together is refused before it is parsed."""
+        if self.header_deadline is not None:
+            self.head_size += len(data)
+            if self.head_size > HEAD_LIMIT:
+                self._send_error("malformed-request")
+                return
+        super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the parser cannot read is 400 malformed-request, in JSON (D-050)."""
+        self._send_error("malformed-request")
+
+    def on_message_begin(self) -> None:
+        """A new request's first byte: its head must be complete before the deadline."""
+        super().on_message_begin()
+        self.url_size = 0
+        self.header_count = 0
+        self.head_size = 0
+        if self.header_deadline is None:
+            self._arm_header_deadline()
+
+    def on_url(self, url: bytes) -> None:
+        """Collect the target, within the request-line limit."""
+        self.url_size += len(url)
+        if self.url_size > REQUEST_LINE_LIMIT:
+            raise RequestOverLimits("request line")
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """Collect a header, within the field and count limits."""
+        self.header_count += 1
+        if self.header_count > HEADER_FIELDS_LIMIT or len(name) + len(value) > HEADER_FIELD_LIMIT:
+            raise RequestOverLimits("header")
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        """The head arrived in time: the body's own deadline is the app's (BufferedWSGI)."""
+        self._disarm_header_deadline()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        """Between requests uvicorn's keep-alive timeout closes an idle connection."""
+        super().on_response_complete()
+        self._disarm_header_deadline()
+
+
+_PHRASES = {400: "Bad Request", 408: "Request Timeout", 500: "Internal Server Error"}
+
+
+class GatewayWorker(UvicornWorker):
+    """uvicorn under gunicorn, with the gateway's protocol; X-Forwarded-For is the app's business."""
+
+    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {
+        "loop": "asyncio",
+        "http": GatewayHttpProtocol,
+        "lifespan": "off",
+        "proxy_headers": False,
+        "server_header": False,
+    }
