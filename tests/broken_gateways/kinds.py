@@ -29,7 +29,15 @@ TRUSTED_PROXIES = ("127.0.0.1",)  # what every broken gateway's config trusts, a
 _WEBHOOK_PATH = re.compile(r"^/trading/webhook/([^/]+)/([^/]+)$")
 _ROLES = {hook.uuid: hook.name for hook in ROLE_WEBHOOKS}
 _PASSWORDS = {hook.uuid: hook.password for hook in ROLE_WEBHOOKS}
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests", 500: "Server Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    413: "Content Too Large",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 @dataclass(frozen=True)
