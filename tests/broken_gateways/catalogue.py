@@ -35,7 +35,7 @@ from tests.broken_gateways.kinds import (
     renamed_code,
 )
 from webhook_spec import SignalError, validate_body
-from webhook_spec.signal_schema import signal_schema
+from webhook_spec.signal_schema import resolve, signal_schema
 
 REFERENCE = "reference"
 PROPERTY_CASES = 5  # generated cases per property check, for the entries run with them
@@ -66,25 +66,9 @@ class Entry:
 
 _SETTINGS = {hook.name: hook.settings for hook in ROLE_WEBHOOKS}
 _STOCKS = next(hook for hook in ROLE_WEBHOOKS if hook.name == "stocks")
-_ENUM_FIELDS = ("action", "sentiment", "quantityType", "orderType", "timeInForce", "optionType")
+_SCHEMA_FIELDS = signal_schema()["properties"]
+_ENUMS = {name: resolve(node)["enum"] for name, node in _SCHEMA_FIELDS.items() if "enum" in resolve(node)}
 _NUMERIC_FIELDS = ("quantity", "signalPrice", "price", "limitPrice", "stopPrice", "trailAmount", "delay")
-_FIELD_NAMES = (
-    "ticker",
-    "action",
-    "sentiment",
-    "signalPrice",
-    "price",
-    "quantity",
-    "quantityType",
-    "orderType",
-    "limitPrice",
-    "stopPrice",
-    "timeInForce",
-    "extendedHours",
-    "cancel",
-    "test",
-)
-_SCHEMA_FIELDS = frozenset(signal_schema()["properties"])
 _RELATIVE = re.compile(r"^\+\d")
 
 
@@ -163,12 +147,9 @@ def _body_before_quota(request: Request, answer: Answer) -> Answer:
 def _action_before_required(request: Request, answer: Answer) -> Answer:
     signal = request.signal()
     action = signal.get("action") if signal else None
-    if answer.code == "invalid-payload" and isinstance(action, str) and action not in _ENUM_ACTIONS:
+    if answer.code == "invalid-payload" and isinstance(action, str) and action not in _ENUMS["action"]:
         return Answer.error("invalid-action")
     return answer
-
-
-_ENUM_ACTIONS = ("buy", "sell", "exit", "cancel", "add")
 
 
 def _unsupported_first(request: Request, answer: Answer) -> Answer:
@@ -199,12 +180,12 @@ def _html_errors(_request: Request, answer: Answer) -> Answer:
 
 
 def _lower_enums(signal: dict[str, Any]) -> dict[str, Any] | None:
-    values = {key: signal[key].lower() for key in _ENUM_FIELDS if isinstance(signal.get(key), str)}
+    values = {key: signal[key].lower() for key in _ENUMS if isinstance(signal.get(key), str)}
     return signal | values if values else None
 
 
 def _canonical_names(signal: dict[str, Any]) -> dict[str, Any] | None:
-    names = {name.lower(): name for name in _FIELD_NAMES}
+    names = {name.lower(): name for name in _SCHEMA_FIELDS}
     renamed = {names[key.lower()]: value for key, value in signal.items() if key.lower() in names}
     return renamed | signal if set(renamed) - set(signal) else None
 
@@ -495,7 +476,7 @@ ENTRIES = (
         "A field the schema does not define is invalid-payload.",
         ("REQ-PAYLOAD-05",),
         AnswerWhen(
-            lambda r: _signal_is(r, lambda s: bool(set(s) - _SCHEMA_FIELDS)), _error("invalid-payload")
+            lambda r: _signal_is(r, lambda s: bool(set(s) - set(_SCHEMA_FIELDS))), _error("invalid-payload")
         ),
     ),
     Entry(
