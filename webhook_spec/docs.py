@@ -322,6 +322,8 @@ def index_page() -> str:
         "- [Error codes](error-codes.md): every code a gateway answers with, in precedence order.",
         "- [Requirements](requirements.md): every normative statement and the scenarios that check it.",
         "- [Decisions](decisions.md): how the project settles the spec sources' ambiguities.",
+        "- [Kit strength](kit-strength.md): the broken gateways the kit is run on, what caught each, and "
+        "the score (from a catalogue run: `python -m tests.broken_gateways`).",
         "",
         "The sources are `schema/signal.schema.json`, `schema/error-codes.json` and `DECISIONS.md`; "
         "regenerate these pages with `webhook-spec docs`.",

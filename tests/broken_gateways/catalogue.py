@@ -35,7 +35,7 @@ from tests.broken_gateways.kinds import (
     renamed_code,
 )
 from webhook_spec import SignalError, validate_body
-from webhook_spec.signal_schema import signal_schema
+from webhook_spec.signal_schema import resolve, signal_schema
 
 REFERENCE = "reference"
 PROPERTY_CASES = 5  # generated cases per property check, for the entries run with them
@@ -66,25 +66,10 @@ class Entry:
 
 _SETTINGS = {hook.name: hook.settings for hook in ROLE_WEBHOOKS}
 _STOCKS = next(hook for hook in ROLE_WEBHOOKS if hook.name == "stocks")
-_ENUM_FIELDS = ("action", "sentiment", "quantityType", "orderType", "timeInForce", "optionType")
+_SCHEMA_FIELDS = signal_schema()["properties"]
+_ENUMS = {name: resolve(node)["enum"] for name, node in _SCHEMA_FIELDS.items() if "enum" in resolve(node)}
+_STOP_LOSS_TYPES = resolve(resolve(_SCHEMA_FIELDS["stopLoss"])["properties"]["type"])["enum"]
 _NUMERIC_FIELDS = ("quantity", "signalPrice", "price", "limitPrice", "stopPrice", "trailAmount", "delay")
-_FIELD_NAMES = (
-    "ticker",
-    "action",
-    "sentiment",
-    "signalPrice",
-    "price",
-    "quantity",
-    "quantityType",
-    "orderType",
-    "limitPrice",
-    "stopPrice",
-    "timeInForce",
-    "extendedHours",
-    "cancel",
-    "test",
-)
-_SCHEMA_FIELDS = frozenset(signal_schema()["properties"])
 _RELATIVE = re.compile(r"^\+\d")
 
 
@@ -163,12 +148,9 @@ def _body_before_quota(request: Request, answer: Answer) -> Answer:
 def _action_before_required(request: Request, answer: Answer) -> Answer:
     signal = request.signal()
     action = signal.get("action") if signal else None
-    if answer.code == "invalid-payload" and isinstance(action, str) and action not in _ENUM_ACTIONS:
+    if answer.code == "invalid-payload" and isinstance(action, str) and action not in _ENUMS["action"]:
         return Answer.error("invalid-action")
     return answer
-
-
-_ENUM_ACTIONS = ("buy", "sell", "exit", "cancel", "add")
 
 
 def _unsupported_first(request: Request, answer: Answer) -> Answer:
@@ -199,12 +181,12 @@ def _html_errors(_request: Request, answer: Answer) -> Answer:
 
 
 def _lower_enums(signal: dict[str, Any]) -> dict[str, Any] | None:
-    values = {key: signal[key].lower() for key in _ENUM_FIELDS if isinstance(signal.get(key), str)}
+    values = {key: signal[key].lower() for key in _ENUMS if isinstance(signal.get(key), str)}
     return signal | values if values else None
 
 
 def _canonical_names(signal: dict[str, Any]) -> dict[str, Any] | None:
-    names = {name.lower(): name for name in _FIELD_NAMES}
+    names = {name.lower(): name for name in _SCHEMA_FIELDS}
     renamed = {names[key.lower()]: value for key, value in signal.items() if key.lower() in names}
     return renamed | signal if set(renamed) - set(signal) else None
 
@@ -260,6 +242,43 @@ def _zoned_time(signal: dict[str, Any]) -> dict[str, Any] | None:
     if isinstance(time, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", time):
         return signal | {"time": time + "Z"}
     return None
+
+
+def _number(value: Any) -> float | None:
+    """A JSON number or numeric string as a float (None for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _negative_delay(signal: dict[str, Any]) -> bool:
+    delay = _number(signal.get("delay"))
+    return delay is not None and delay < 0
+
+
+def _extras_wrapped(signal: dict[str, Any]) -> dict[str, Any] | None:
+    extras = signal.get("extras", {})
+    return None if isinstance(extras, dict) else signal | {"extras": {"value": extras}}
+
+
+def _take_profit_percent_not_positive(signal: dict[str, Any]) -> bool:
+    take_profit = signal.get("takeProfit")
+    percent = _number(take_profit.get("percent")) if isinstance(take_profit, dict) else None
+    return percent is not None and percent <= 0
+
+
+def _unknown_stop_loss_type(stop_loss: dict[str, Any]) -> bool:
+    return "type" in stop_loss and stop_loss["type"] not in _STOP_LOSS_TYPES
+
+
+def _whole_strikes_away(signal: dict[str, Any]) -> dict[str, Any] | None:
+    away = _number(signal.get("strikesAway"))
+    if away is None or (away >= 0 and away == int(away)):
+        return None
+    return signal | {"strikesAway": max(0, int(away))}
 
 
 def _expired(signal: dict[str, Any]) -> bool:
@@ -495,7 +514,7 @@ ENTRIES = (
         "A field the schema does not define is invalid-payload.",
         ("REQ-PAYLOAD-05",),
         AnswerWhen(
-            lambda r: _signal_is(r, lambda s: bool(set(s) - _SCHEMA_FIELDS)), _error("invalid-payload")
+            lambda r: _signal_is(r, lambda s: bool(set(s) - set(_SCHEMA_FIELDS))), _error("invalid-payload")
         ),
     ),
     Entry(
@@ -559,6 +578,48 @@ ENTRIES = (
             lambda r: _signal_is(r, lambda s: bool(_RELATIVE.match(str(s.get("expiresAt", ""))))),
             _error("invalid-expires-at"),
         ),
+    ),
+    Entry(
+        "order-type-code-is-generic",
+        "fields",
+        "An unknown orderType is invalid-payload instead of invalid-order-type.",
+        ("REQ-FIELD-12",),
+        renamed_code("invalid-order-type", "invalid-payload"),
+    ),
+    Entry(
+        "negative-delay-is-none",
+        "fields",
+        "A negative delay is taken as no delay.",
+        ("REQ-FIELD-20",),
+        ChangeSignal(_without("delay", when=_negative_delay)),
+    ),
+    Entry(
+        "extras-any-json",
+        "fields",
+        "extras that is not an object is wrapped in one instead of refused.",
+        ("REQ-FIELD-24",),
+        ChangeSignal(_extras_wrapped),
+    ),
+    Entry(
+        "take-profit-percent-not-checked",
+        "fields",
+        "A take profit whose percent is 0 or less is dropped instead of refused.",
+        ("REQ-TAKEPROFIT-03",),
+        ChangeSignal(_without("takeProfit", when=_take_profit_percent_not_positive)),
+    ),
+    Entry(
+        "unknown-stop-loss-type-ignored",
+        "fields",
+        "An unknown stopLoss type is ignored (the subscription's type is used).",
+        ("REQ-STOPLOSS-02",),
+        ChangeSignal(_inside("stopLoss", "type", when=_unknown_stop_loss_type)),
+    ),
+    Entry(
+        "strikes-away-rounded",
+        "fields",
+        "strikesAway is rounded to a whole number of 0 or more instead of refused.",
+        ("REQ-OPTIONFIELD-05",),
+        ChangeSignal(_whole_strikes_away),
     ),
     # Tickers
     Entry(

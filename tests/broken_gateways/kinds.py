@@ -30,7 +30,15 @@ TRUSTED_PROXIES = ("127.0.0.1",)  # what every broken gateway's config trusts, a
 _WEBHOOK_PATH = re.compile(r"^/trading/webhook/([^/]+)/([^/]+)$")
 _ROLES = {hook.uuid: hook.name for hook in ROLE_WEBHOOKS}
 _PASSWORDS = {hook.uuid: hook.password for hook in ROLE_WEBHOOKS}
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests", 500: "Server Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    413: "Content Too Large",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 @dataclass(frozen=True)
@@ -87,16 +95,19 @@ class Request:
         return document if isinstance(document, dict) else None
 
     def changed(self, body: bytes | None = None, **environ: Any) -> Request:
-        """This request with another body and other environ entries."""
-        return Request({**self.environ, **environ}, self.body if body is None else body)
+        """This request with other environ entries, and another body (of its own length) if given."""
+        if body is None:
+            return Request({**self.environ, **environ}, self.body)
+        return Request({**self.environ, **environ, "CONTENT_LENGTH": str(len(body))}, body)
 
     def with_signal(self, signal: dict[str, Any]) -> Request:
         """This request with `signal` as its JSON body."""
         return self.changed(json.dumps(signal).encode())
 
     def wsgi_environ(self) -> dict[str, Any]:
-        """An environ the app can read this body from."""
-        return {**self.environ, "wsgi.input": io.BytesIO(self.body), "CONTENT_LENGTH": str(len(self.body))}
+        """An environ the app can read this body from (a body left unread, over the size limit, keeps
+        its declared length, as BufferedWSGI hands it over)."""
+        return {**self.environ, "wsgi.input": io.BytesIO(self.body)}
 
 
 @dataclass(frozen=True)

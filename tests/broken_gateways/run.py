@@ -135,9 +135,12 @@ def run_kit(name: str, url: str, token: str, kit_args: Sequence[str], directory:
     profile.write_text(profile_toml(url, token, f"broken gateway {name}"), encoding="utf-8")
     command = [sys.executable, "-m", "conformance", "run", "--profile", str(profile), "--json", str(report)]
     started = time.monotonic()
-    done = subprocess.run(
-        [*command, *kit_args], capture_output=True, text=True, timeout=KIT_TIMEOUT, cwd=work
-    )
+    try:
+        done = subprocess.run(
+            [*command, *kit_args], capture_output=True, text=True, timeout=KIT_TIMEOUT, cwd=work
+        )
+    except subprocess.TimeoutExpired:
+        return Verdict(name, tuple(kit_args), -1, (), KIT_TIMEOUT, f"the kit ran past {KIT_TIMEOUT:.0f} s")
     data = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {"requirements": []}
     failed = tuple(r["id"] for r in data["requirements"] if r["outcome"] == "failed")
     output = (done.stdout + done.stderr)[-4000:]
