@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -40,6 +41,12 @@ def _announce(app: Flask):
     return when_ready
 
 
+def _freeze_start_up_objects(_worker: Any) -> None:
+    """Leave what start-up built (the app, the schemas, the ticker database) out of every garbage
+    collection: a full collection would otherwise walk it all, again and again, while serving."""
+    gc.freeze()
+
+
 def serve(
     app: Flask,
     host: str,
@@ -63,6 +70,7 @@ def serve(
         "errorlog": "-",
         "loglevel": "warning",
         "when_ready": _announce(app),
+        "post_worker_init": _freeze_start_up_objects,
         "timeout": 30,
         "graceful_timeout": 5,
     }
