@@ -13,11 +13,10 @@ import re
 import secrets
 import subprocess
 import sys
-import threading
 import uuid
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,6 +24,7 @@ import pytest
 
 from conformance.redaction import PASSWORD_MARKER
 from conformance.steps.when import UNKNOWN_WEBHOOK, WRONG_PASSWORD
+from tests.front_ends import serving_handler
 
 WEBHOOKS = {str(uuid.uuid4()): secrets.token_hex(16) for _ in range(3)}  # random: in no output by chance
 FIRST_UUID, FIRST_PASSWORD = next(iter(WEBHOOKS.items()))
@@ -59,13 +59,8 @@ class _Recorder(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def stub() -> Iterator[str]:
     """The base URL of the stub, served on loopback while the module's tests run."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serving_handler(_Recorder) as url:
+        yield url
 
 
 def _profile(directory: Path, url: str) -> Path:

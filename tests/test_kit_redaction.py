@@ -9,16 +9,16 @@ import json
 import secrets
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from conformance.redaction import PASSWORD_MARKER, TOKEN_MARKER, RedactingStream, Redactor
 from conformance.target import TargetError, Webhook, parse_webhook
+from tests.front_ends import serving_handler
 from webhook_spec.openapi import webhook_path
 
 UUID = "8c9d9620-c50d-416e-926e-0ec01ee83522"
@@ -89,13 +89,8 @@ class _LeakyTarget(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def leaky_target() -> Iterator[str]:
     """The base URL of the leaky target, served on loopback while the module's tests run."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _LeakyTarget)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serving_handler(_LeakyTarget) as url:
+        yield url
 
 
 def _kit(base_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
