@@ -69,6 +69,12 @@ class ControlClient:
         """Create a webhook; the answer has uuid, password, path and subscriptions (id, account_id)."""
         return self.request("POST", "/webhooks", body)
 
+    def rotate_webhook(self, uuid: str, grace_seconds: float = 0) -> dict:
+        """Give a webhook created here a new password; the old one stays valid for `grace_seconds`."""
+        return self.request(
+            "POST", f"/webhooks/{quote(uuid, safe='')}/rotate", {"grace_seconds": grace_seconds}
+        )
+
     def put_account(self, account_id: str, body: dict) -> dict:
         """Replace the parts of an account that `body` names."""
         return self.request("PUT", f"/accounts/{quote(account_id, safe='')}", body)

@@ -43,9 +43,8 @@ Feature: Authentication
   # The password rule holds in every state a webhook can be in: a gateway that relaxes it once the
   # webhook accepted a signal, or that answers a known body before it checks the password, is caught
   # without the quota capability too. With a used-up quota: "a wrong password on a used-up quota is
-  # invalid-password" in rate_limits.feature. After a rotation: not checked by the kit, since the
-  # test-control API (schema/control-api.yaml) offers no rotation; tests/test_rotation.py checks the
-  # reference gateway's (REQ-AUTH-07).
+  # invalid-password" in rate_limits.feature. After a rotation: the last scenarios below, through
+  # the test-control API's rotate operation.
   @REQ-AUTH-01
   Scenario: a wrong password after an accepted signal is invalid-password
     When the signal is sent:
@@ -84,5 +83,41 @@ Feature: Authentication
     When the signal is sent:
       """
       {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted
+
+  # After a rotation (through the control API; `webhooks rotate UUID --grace` on the command line).
+  @control-api @REQ-AUTH-01
+  Scenario: after a rotation the old password is invalid-password
+    Given a "stocks" webhook with default subscription settings
+    When the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "before a rotation"}}
+      """
+    Then the signal is accepted
+    When the webhook's password is rotated
+    And the signal is sent with the password it had before:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "the old password after a rotation"}}
+      """
+    Then the response is 400 "invalid-password"
+
+  @control-api @REQ-AUTH-01
+  Scenario: after a rotation the new password is accepted
+    Given a "stocks" webhook with default subscription settings
+    When the webhook's password is rotated
+    And the signal is sent:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "the new password after a rotation"}}
+      """
+    Then the signal is accepted
+
+  @control-api @REQ-AUTH-01
+  Scenario: during a rotation's grace the old password is accepted too
+    Given a "stocks" webhook with default subscription settings
+    When the webhook's password is rotated with a grace of 600 seconds
+    And the signal is sent with the password it had before:
+      """
+      {"ticker": "AMD", "action": "buy", "extras": {"scenario": "the old password during the grace"}}
       """
     Then the signal is accepted

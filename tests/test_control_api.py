@@ -272,3 +272,42 @@ def test_latency_is_receipt_minus_the_signal_time(client):
     signal(client, created, {"ticker": "SQ", "action": "buy", "time": "2025-06-18T14:30:00Z"})
     (entry,) = control(client, "GET", f"/log?webhook={created['uuid']}")["entries"]
     assert entry["latency_seconds"] == 2.5
+
+
+@pytest.mark.decision("D-060")
+def test_a_rotation_without_a_grace_ends_the_old_password_at_once(client):
+    created = webhook(client)
+    rotated = control(client, "POST", f"/webhooks/{created['uuid']}/rotate", {})
+    assert rotated["uuid"] == created["uuid"] and rotated["password"] != created["password"]
+    assert rotated["previous_valid_until"] is None
+    old = client.post(created["path"], json={"ticker": "AMD", "action": "buy"})
+    assert (old.status_code, old.json["messageCode"]) == (400, "invalid-password")
+    assert signal(client, rotated, {"ticker": "AMD", "action": "sell"})["success"] is True
+
+
+@pytest.mark.decision("D-060")
+def test_during_a_rotations_grace_both_passwords_are_accepted(client):
+    created = webhook(client)
+    rotated = control(client, "POST", f"/webhooks/{created['uuid']}/rotate", {"grace_seconds": 600})
+    assert rotated["previous_valid_until"] is not None
+    assert signal(client, created, {"ticker": "AMD", "action": "buy"})["success"] is True
+    assert signal(client, rotated, {"ticker": "AMD", "action": "sell"})["success"] is True
+    matched = [entry["matched_password"] for entry in control(client, "GET", "/log")["entries"]]
+    assert sorted(matched) == ["current", "previous"]
+
+
+@pytest.mark.parametrize(
+    "uuid",
+    ["11111111-1111-4111-8111-111111111111", "8c9d9620-c50d-416e-926e-0ec01ee83522"],
+    ids=["unknown", "declared in the config"],
+)
+def test_only_a_webhook_created_here_can_be_rotated(client, uuid):
+    answer = control(client, "POST", f"/webhooks/{uuid}/rotate", {}, status=404)
+    assert answer["messageCode"] == "control-not-found"
+
+
+@pytest.mark.parametrize("body", [{"grace_seconds": -1}, {"grace_seconds": 604801}, {"grace": 5}])
+def test_a_grace_that_is_no_duration_of_at_most_7_days_is_refused(client, body):
+    created = webhook(client)
+    answer = control(client, "POST", f"/webhooks/{created['uuid']}/rotate", body, status=400)
+    assert answer["messageCode"] == "control-invalid-request"

@@ -52,6 +52,7 @@ def test_every_path_is_under_control_and_needs_the_bearer_token():
     assert set(spec()["paths"]) == {
         "/control/reset",
         "/control/webhooks",
+        "/control/webhooks/{uuid}/rotate",
         "/control/accounts/{account_id}",
         "/control/quotes/{symbol}",
         "/control/clock",

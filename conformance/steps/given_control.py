@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from pytest_bdd import given, parsers
+from pytest_bdd import given, parsers, when
 
 from conformance.control_client import ControlClient, ControlError
 from conformance.redaction import Redactor
@@ -40,6 +40,7 @@ class ControlSession:
     positions: dict[str, dict] = field(default_factory=dict)
     open_orders: list[dict] = field(default_factory=list)
     clock_set: bool = False
+    previous_webhook: Webhook | None = None  # the webhook as it was before its password was rotated
 
     def account(self) -> str:
         """The account of the scenario's webhook subscription."""
@@ -179,3 +180,26 @@ def the_time_is(control: ControlSession, now: str) -> None:
         raise ValueError(f"{now!r} has no UTC offset")
     control.client.set_clock(now)
     control.clock_set = True
+
+
+@when("the webhook's password is rotated", target_fixture="webhook")
+@when(
+    parsers.parse("the webhook's password is rotated with a grace of {seconds:d} seconds"),
+    target_fixture="webhook",
+)
+def the_password_is_rotated(control: ControlSession, webhook: Webhook, seconds: int = 0) -> Webhook:
+    """Rotate the scenario's webhook's password through the control API; later steps use the new one."""
+    rotated = control.client.rotate_webhook(webhook.uuid, seconds)
+    control.redactor.add(rotated.get("password"))
+    control.previous_webhook = webhook
+    return Webhook(rotated["uuid"], rotated["password"])
+
+
+@when("the signal is sent with the password it had before:")
+def the_signal_is_sent_with_the_old_password(
+    control: ControlSession, client, request_headers, docstring: str
+):
+    """POST the docstring to the webhook's URL as it was before its password was rotated."""
+    if control.previous_webhook is None:
+        raise AssertionError("the scenario rotated no password")
+    client.send("POST", control.previous_webhook.path, docstring.encode("utf-8"), request_headers)

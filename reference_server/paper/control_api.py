@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,13 @@ from reference_server.paper.trading import run_due_trades
 from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
 from reference_server.webhook.rate_limit import reset_limits
-from reference_server.webhook.store import create_webhook, current_hash_key, delete_webhooks
+from reference_server.webhook.store import (
+    create_webhook,
+    current_hash_key,
+    delete_webhooks,
+    find_webhook,
+    rotate_password,
+)
 from webhook_spec.openapi import CONTROL_API, scenario_rate_limits, webhook_path
 from webhook_spec.parsing import BodyError, parse_body
 
@@ -153,6 +159,24 @@ def create() -> tuple[Response, int]:
         "subscriptions": [{"id": s.id, "account_id": s.account_id} for s in created],
     }
     return jsonify(answer), 201
+
+
+@bp.post("/webhooks/<uuid>/rotate")
+def rotate(uuid: str) -> Response:
+    """Give a webhook a new password; the old one stays valid for `grace_seconds` (D-060)."""
+    grace = timedelta(seconds=_body().get("grace_seconds", 0))
+    db = get_db()
+    webhook = find_webhook(db, uuid)
+    if webhook is None or webhook.origin == "config":  # config webhooks change only in their file
+        raise ControlError(404, "control-not-found", f"No webhook {uuid} was created here.")
+    password, until = rotate_password(db, current_hash_key(), webhook.uuid, grace)
+    answer = {
+        "uuid": webhook.uuid,
+        "password": password,
+        "path": webhook_path(webhook.uuid, password),
+        "previous_valid_until": until and until.isoformat(),
+    }
+    return jsonify(answer)
 
 
 def _account_or_404(account_id: str) -> None:
