@@ -8,6 +8,7 @@ with the scenarios of those requirements (`kit_args`), and must name one of them
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ class Entry:
 
 # Details of the breaks: which requests, which changes.
 
+_ROTATE_PATH = re.compile(r"/control/webhooks/[^/]+/rotate")
+
 _SETTINGS = {hook.name: hook.settings for hook in ROLE_WEBHOOKS}
 _STOCKS = next(hook for hook in ROLE_WEBHOOKS if hook.name == "stocks")
 _SCHEMA_FIELDS = signal_schema()["properties"]
@@ -111,6 +114,12 @@ def _from_address(role: str, address: str) -> Callable[[Request], Request | None
         return Request({**environ, "REMOTE_ADDR": address}, request.body)
 
     return change
+
+
+def _rotations_with_a_week_of_grace(request: Request) -> Request | None:
+    if request.method != "POST" or not _ROTATE_PATH.fullmatch(request.path):
+        return None
+    return request.changed(json.dumps({"grace_seconds": 7 * 24 * 3600}).encode())
 
 
 def _leftmost_forwarded(request: Request) -> Request | None:
@@ -344,6 +353,13 @@ ENTRIES = (
         "Once a webhook has accepted a signal, any password opens it.",
         ("REQ-AUTH-01", "REQ-PRECEDENCE-01"),
         WrongPasswordAfterSignal(),
+    ),
+    Entry(
+        "rotation-keeps-old-password",
+        "passwords",
+        "A rotated webhook's old password keeps working: every rotation silently gets a 7-day grace.",
+        ("REQ-AUTH-01",),
+        ChangeRequest(_rotations_with_a_week_of_grace),
     ),
     # Source restrictions and X-Forwarded-For
     Entry(
