@@ -109,7 +109,8 @@ def _read_body() -> bytes | str:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge:
         return "payload-too-large"
-    except Exception as error:  # the server could not read it: broken chunked framing (D-050)
+    except Exception as error:  # a WSGI server that streams the body found it unreadable (D-050);
+        # the gateway's own server reads bodies whole first and answers broken framing itself (D-063)
         _logger.warning("unreadable request body: %s", error)
         return "malformed-request"
     return "payload-too-large" if len(body) > BODY_LIMIT_BYTES else body
