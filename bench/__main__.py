@@ -1,4 +1,5 @@
-"""`python -m bench`: gateway throughput against a bare Flask ceiling, validation cost, kit run time.
+"""`python -m bench`: gateway throughput against bare Flask apps, a burst at a bar's close, validation cost,
+kit run time.
 
 Prints one table per section and writes every figure as JSON (--out).
 """
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import PROJECT_DIR
+from bench.burst import BURSTS, burst_table, run_burst
 from bench.kit_timing import kit_timing
 from bench.load import LoadSettings
 from bench.report import kit_table, throughput_table, validation_table, worst_body_table
 from bench.throughput import CONCURRENCIES, Measurement, measure_servers, ratios
 from bench.validation_cost import validation_costs, worst_body_costs
 
-SECTIONS = ("throughput", "validation", "kit")
+SECTIONS = ("throughput", "burst", "validation", "kit")
 DERIVED = ("rps", "ratio")
 
 
@@ -86,7 +88,7 @@ def environment(settings: LoadSettings, args: argparse.Namespace) -> dict[str, A
         "load_generator": settings.name,
         "cpus_pinned": _cpus_pinned(settings),
         "server": "reference_server defaults: gunicorn, 1 uvicorn worker, the app on its event loop"
-        " (bare app: the same serve())",
+        " (bare app: the same serve(); ceiling: the bare app on gunicorn gthread, 1 worker and 4 threads)",
         "sqlite_synchronous": args.sqlite_synchronous or "gateway default",
         "duration": args.duration,
         "warmup": args.warmup,
@@ -114,9 +116,17 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"environment": environment(settings, args)}
     if "throughput" in sections:
         results["throughput"] = measurements = run_throughput(args, settings)
-        results["gateway_over_bare"] = ratios(measurements)
-        print("\nThroughput and latency: reference gateway (gw) against a bare Flask app (bare)\n")
+        results["gateway_ratios"] = ratios(measurements)
+        print(
+            "\nThroughput and latency: the reference gateway (gw), a bare Flask app on its server (bare),"
+            " and the fixed ceiling: the bare app on gunicorn gthread, 1 worker and 4 threads (ceiling)\n"
+        )
         print(throughput_table(measurements))
+    if "burst" in sections:
+        print("bursts at a bar's close...", file=sys.stderr)
+        results["burst"] = bursts = [run_burst(*burst, split_cpus=args.pin) for burst in BURSTS]
+        print("\nA bar's close: every signal sent at once, one webhook per strategy (bench.burst)\n")
+        print(burst_table(bursts))
     if "validation" in sections:
         results["validation"] = timings = validation_costs(args.timeit_seconds)
         print("\nValidation cost in-process: validate_body against json.loads on the same bytes\n")

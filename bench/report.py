@@ -7,7 +7,7 @@ from statistics import median
 
 from bench.kit_timing import KitTiming, TimedRun
 from bench.stats import LoadResult
-from bench.throughput import Measurement, pairs, ratio
+from bench.throughput import Measurement, comparisons, ratio
 from bench.validation_cost import ValidationTiming, WorstBodyTiming
 
 DESCRIPTION_WIDTH = 60
@@ -34,19 +34,24 @@ def _latency_cells(result: LoadResult) -> list[str]:
 
 
 def throughput_table(measurements: Sequence[Measurement]) -> str:
-    """Gateway and bare app side by side, per case and concurrency, with the gateway/bare ratio."""
+    """The gateway, the bare app on its server and the fixed ceiling side by side, per case and
+    concurrency, with the gateway's ratio to each."""
     headers = ["case", "conns", "gw req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"]
-    headers += ["bare req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "gw/bare", "unexpected"]
+    headers += ["bare req/s", "p99 ms", "ceiling req/s", "p99 ms", "gw/ceiling", "gw/bare", "unexpected"]
     rows = [
         [
-            gw.case,
-            str(gw.connections),
-            *_latency_cells(gw.result),
-            *_latency_cells(bare.result),
-            f"{ratio(gw.result, bare.result):.2f}",
-            f"{gw.unexpected}/{bare.unexpected}",
+            c.gateway.case,
+            str(c.gateway.connections),
+            *_latency_cells(c.gateway.result),
+            f"{c.bare.result.rps:.0f}",
+            f"{c.bare.result.p99_ms:.1f}",
+            f"{c.ceiling.result.rps:.0f}",
+            f"{c.ceiling.result.p99_ms:.1f}",
+            f"{ratio(c.gateway.result, c.ceiling.result):.2f}",
+            f"{ratio(c.gateway.result, c.bare.result):.2f}",
+            f"{c.gateway.unexpected}/{c.bare.unexpected}/{c.ceiling.unexpected}",
         ]
-        for gw, bare in pairs(measurements)
+        for c in comparisons(measurements)
     ]
     return format_table(headers, rows)
 

@@ -11,24 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import PROJECT_DIR
 from bench.abuse.slow_clients import measure_stall
-from bench.affinity import pinned
-from bench.cases import BENCH_WEBHOOK, CASES, write_gateway_config
+from bench.cases import CASES, write_gateway_config
 from bench.load import LoadSettings, measure
+from bench.servers import CANDIDATE_APP, free_port, gthread_command, served
 
-APP = "bench.candidate_app:app"
+APP = CANDIDATE_APP
 
 
 def _candidates(port: int, config: Path) -> dict[str, list[str]]:
@@ -36,7 +30,7 @@ def _candidates(port: int, config: Path) -> dict[str, list[str]]:
     bind = f"127.0.0.1:{port}"
     gunicorn = [python, "-m", "gunicorn", "-b", bind, "-w", "1"]
     return {
-        "gunicorn gthread (before)": [*gunicorn, "-k", "gthread", "--threads", "4", APP],
+        "gunicorn gthread (before)": gthread_command(port, APP),
         "gunicorn gevent": [*gunicorn, "-k", "gevent", "--worker-connections", "2000", APP],
         "waitress": [
             *(python, "-m", "waitress", "--host", "127.0.0.1", "--port", str(port), "--threads", "4"),
@@ -48,40 +42,6 @@ def _candidates(port: int, config: Path) -> dict[str, list[str]]:
         ],
         "gunicorn + uvicorn worker (D-063)": [python, "-m", "bench.candidate_app", str(port)],
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-@contextmanager
-def _served(command: list[str], port: int, env: dict[str, str], cpus: frozenset[int] | None) -> Iterator[str]:
-    """Serve one candidate (started on `cpus`) while the block runs; yield the bench webhook's URL."""
-    with pinned(cpus):
-        process = subprocess.Popen(
-            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-    try:
-        _wait_for_port(port)
-        yield f"http://127.0.0.1:{port}{BENCH_WEBHOOK.path}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def measure_candidate(url: str, settings: LoadSettings, held: int, requests: int) -> dict[str, Any]:
@@ -112,11 +72,11 @@ def run(settings: LoadSettings, held: int, requests: int, only: list[str] | None
             work = Path(directory) / f"run-{len(results)}"
             work.mkdir()
             config = write_gateway_config(work)
-            port = _free_port()
+            port = free_port()
             env = os.environ | {"GATEWAY_CONFIG": str(config), "CANDIDATE_APP": app}
             print(f"  {name}...", file=sys.stderr, flush=True)
             try:
-                with _served(_candidates(port, config)[name], port, env, split and split.server) as url:
+                with served(_candidates(port, config)[name], port, env, split and split.server) as url:
                     results[name] = measure_candidate(url, settings, held, requests)
             except Exception as error:  # a candidate that cannot be served is reported, not fatal
                 results[name] = {"error": str(error)}

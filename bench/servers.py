@@ -1,9 +1,19 @@
-"""The two servers the throughput bench compares, each yielding the bench webhook's URL."""
+"""The servers the throughput bench compares, each yielding the bench webhook's URL.
+
+- gateway: the reference gateway as the README serves it;
+- bare: a bare Flask app on the gateway's own server (what the server costs);
+- ceiling: the same bare app on gunicorn gthread, 1 worker and 4 threads, the gateway's server before
+  D-063. It is the fixed ceiling of issue 18: it does not move when the gateway's server changes.
+"""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -15,7 +25,52 @@ from conformance.embedded_gateway import running_gateway, serving
 
 GATEWAY = "gateway"
 BARE = "bare"
-SERVERS = (GATEWAY, BARE)
+CEILING = "ceiling"
+SERVERS = (GATEWAY, BARE, CEILING)
+
+CANDIDATE_APP = "bench.candidate_app:app"
+
+
+def gthread_command(port: int, app: str = CANDIDATE_APP) -> list[str]:
+    """gunicorn gthread with 1 worker and 4 threads serving `app` on loopback `port`."""
+    bind = f"127.0.0.1:{port}"
+    return [sys.executable, "-m", "gunicorn", "-b", bind, "-w", "1", "-k", "gthread", "--threads", "4", app]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    """Return once something accepts connections on loopback `port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def served(command: list[str], port: int, env: dict[str, str], cpus: frozenset[int] | None) -> Iterator[str]:
+    """Run `command` (started on `cpus`) while the block runs; yield the bench webhook's URL on `port`."""
+    with pinned(cpus):
+        process = subprocess.Popen(
+            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}{BENCH_WEBHOOK.path}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @contextmanager
@@ -29,22 +84,34 @@ def gateway_url(work_dir: Path | None, synchronous: str | None = None) -> Iterat
 
 @contextmanager
 def bare_url() -> Iterator[str]:
-    """The bare Flask app under the same gunicorn settings."""
+    """The bare Flask app under the gateway's own server settings."""
     command = [sys.executable, "-u", "-m", "bench.bare_app", "--host", "127.0.0.1", "--port", "0"]
     with serving(command, cwd=PROJECT_DIR) as bare:
         yield bare.base_url + BENCH_WEBHOOK.path
 
 
 @contextmanager
-def both_urls(
+def ceiling_url() -> Iterator[str]:
+    """The bare Flask app on gunicorn gthread, 1 worker and 4 threads."""
+    with tempfile.TemporaryDirectory(prefix="bench-ceiling-") as directory:
+        config = write_gateway_config(Path(directory))
+        env = os.environ | {"GATEWAY_CONFIG": str(config), "CANDIDATE_APP": "bare"}
+        port = free_port()
+        with served(gthread_command(port), port, env, None) as url:
+            yield url
+
+
+@contextmanager
+def all_urls(
     work_dir: Path | None, synchronous: str | None, cpus: frozenset[int] | None = None
 ) -> Iterator[dict[str, str]]:
-    """Both servers at once, on `cpus` when given, so that each measurement pair runs back to back
-    under the same conditions."""
+    """Every server at once, on `cpus` when given, so that the measurements of one case and
+    concurrency run back to back under the same conditions."""
     with ExitStack() as servers:
         with pinned(cpus):
             urls = {
                 GATEWAY: servers.enter_context(gateway_url(work_dir, synchronous)),
                 BARE: servers.enter_context(bare_url()),
+                CEILING: servers.enter_context(ceiling_url()),
             }
         yield urls

@@ -1,15 +1,16 @@
-"""Throughput and latency of the gateway and of the bare app, per request case and concurrency."""
+"""Throughput and latency of the gateway, the bare app and the fixed ceiling, per case and concurrency."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.affinity import pinned
 from bench.cases import CASES, RequestCase
 from bench.load import LoadSettings, measure
-from bench.servers import BARE, GATEWAY, SERVERS, both_urls
+from bench.servers import BARE, CEILING, GATEWAY, SERVERS, all_urls
 from bench.stats import LoadResult
 
 CONCURRENCIES = (1, 8, 32, 128)
@@ -46,10 +47,10 @@ def measure_servers(
     synchronous: str | None,
     progress: Callable[[Measurement], None],
 ) -> list[Measurement]:
-    """Every case at every concurrency, the gateway then the bare app back to back."""
+    """Every case at every concurrency, the gateway, the bare app and the ceiling back to back."""
     measurements = []
     split = settings.cpu_split()
-    with both_urls(work_dir, synchronous, split and split.server) as urls, pinned(split and split.load):
+    with all_urls(work_dir, synchronous, split and split.server) as urls, pinned(split and split.load):
         for case in CASES:
             for connections in concurrencies:
                 for server in SERVERS:
@@ -59,24 +60,42 @@ def measure_servers(
     return measurements
 
 
-def ratio(gateway: LoadResult, bare: LoadResult) -> float:
-    """Gateway throughput as a fraction of the bare app's."""
-    return gateway.rps / bare.rps if bare.rps else 0.0
+def ratio(gateway: LoadResult, reference: LoadResult) -> float:
+    """Gateway throughput as a fraction of another server's."""
+    return gateway.rps / reference.rps if reference.rps else 0.0
 
 
-def pairs(measurements: Sequence[Measurement]) -> list[tuple[Measurement, Measurement]]:
-    """(gateway, bare) measurements of the same case and concurrency, in the gateway's order."""
-    bare = {(m.case, m.connections): m for m in measurements if m.server == BARE}
+class Comparison(NamedTuple):
+    """The gateway's measurement of one case and concurrency, and the bare app's and the ceiling's."""
+
+    gateway: Measurement
+    bare: Measurement
+    ceiling: Measurement
+
+
+def comparisons(measurements: Sequence[Measurement]) -> list[Comparison]:
+    """The measurements of each case and concurrency that all three servers ran, in the gateway's order."""
+    by_server = {
+        server: {(m.case, m.connections): m for m in measurements if m.server == server}
+        for server in (BARE, CEILING)
+    }
     return [
-        (m, bare[m.case, m.connections])
+        Comparison(m, by_server[BARE][key], by_server[CEILING][key])
         for m in measurements
-        if m.server == GATEWAY and (m.case, m.connections) in bare
+        if m.server == GATEWAY
+        and (key := (m.case, m.connections)) in by_server[BARE]
+        and key in by_server[CEILING]
     ]
 
 
 def ratios(measurements: Sequence[Measurement]) -> list[dict[str, object]]:
-    """Gateway/bare throughput per case and concurrency, for the JSON results."""
+    """Gateway throughput over the fixed ceiling's and over the bare app's, per case and concurrency."""
     return [
-        {"case": gw.case, "connections": gw.connections, "ratio": ratio(gw.result, bare.result)}
-        for gw, bare in pairs(measurements)
+        {
+            "case": c.gateway.case,
+            "connections": c.gateway.connections,
+            "over_ceiling": ratio(c.gateway.result, c.ceiling.result),
+            "over_bare": ratio(c.gateway.result, c.bare.result),
+        }
+        for c in comparisons(measurements)
     ]
