@@ -26,7 +26,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     signal_log.init_app(app)
     app.extensions["ticker_database"] = TickerDatabase.bundled()
     register_error_handlers(app)
-    app.register_blueprint(api.bp)
+    api.init_app(app)
     if gateway.control_token:  # paper trading is not even imported without the control API
         from reference_server import paper
 

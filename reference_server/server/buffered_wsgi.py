@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote_to_bytes
 
 from reference_server.webhook.responses import error_body
@@ -25,6 +25,15 @@ _logger = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[bytes, bytes]]
+
+
+class ReadAnswer(Protocol):
+    """An app's own answerer of a POST read whole, before any WSGI environ is built: status, JSON body
+    and other headers, or None to leave the request to the WSGI app (webhook/api.py has one)."""
+
+    def __call__(
+        self, path: str, remote_addr: str, forwarded_for: list[str], body: bytes | None
+    ) -> tuple[int, bytes, Iterable[tuple[str, str]]] | None: ...
 
 
 def error_message(code: str) -> tuple[int, Headers, bytes]:
@@ -104,16 +113,31 @@ def run_wsgi(app: WSGIApp, environ: dict[str, Any]) -> tuple[int, Headers, bytes
         if close is not None:
             close()
     status, headers = started
-    encoded = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-    return int(status.split(" ", 1)[0]), encoded, body
+    return int(status.split(" ", 1)[0]), _encoded(headers), body
+
+
+def _encoded(headers: Iterable[tuple[str, str]]) -> Headers:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
 class BufferedWSGI:
     """Serve a WSGI app over ASGI: bodies read whole on the event loop, then the app run on the loop
-    itself (`threads` 0, the default: no hand-off between threads) or in a pool of `threads`."""
+    itself (`threads` 0, the default: no hand-off between threads) or in a pool of `threads`.
 
-    def __init__(self, app: WSGIApp, *, threads: int, timeouts: ReadTimeouts, body_limit: int) -> None:
+    With `read_answer`, a POST is first offered to it, and the WSGI app serves what it leaves.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        threads: int,
+        timeouts: ReadTimeouts,
+        body_limit: int,
+        read_answer: ReadAnswer | None = None,
+    ) -> None:
         self.app = app
+        self.read_answer = read_answer
         self.timeouts = timeouts  # the body's here; the head's is read by the server's protocol
         self.body_limit = body_limit
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="wsgi") if threads else None
@@ -140,21 +164,22 @@ class BufferedWSGI:
         declared = _declared_length(scope["headers"])
         unread = declared is not None and declared > self.body_limit + 1
         try:
-            body, whole = (
-                (b"", False) if unread else await asyncio.wait_for(self._body(receive), self.timeouts.body)
-            )
+            if unread:
+                body, whole = b"", False
+            else:
+                async with asyncio.timeout(self.timeouts.body):  # a timer, where wait_for makes a task
+                    body, whole = await self._body(receive)
         except ClientGone:
             return
         except TimeoutError:
             await _send(send, *error_message("request-timeout"))
             return
-        environ = wsgi_environ(scope, body, str(declared) if unread else None)
         try:
             if self.executor is None:
-                status, headers, payload = run_wsgi(self.app, environ)
+                status, headers, payload = self._answer(scope, body, declared if unread else None)
             else:
                 status, headers, payload = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, run_wsgi, self.app, environ
+                    self.executor, self._answer, scope, body, declared if unread else None
                 )
         except Exception:  # a fault outside the app's own error handlers
             _logger.exception("the WSGI app failed")
@@ -162,6 +187,23 @@ class BufferedWSGI:
         if not whole:
             headers = [*headers, (b"connection", b"close")]  # the rest of the body is still on the wire
         await _send(send, status, headers, payload)
+
+    def _answer(self, scope: dict[str, Any], body: bytes, unread: int | None) -> tuple[int, Headers, bytes]:
+        """The read_answer's answer, or else the WSGI app's; `unread`: the length declared of a
+        body left unread."""
+        if self.read_answer is not None and scope["method"] == "POST":
+            answer = self.read_answer(
+                _decoded_path(scope),
+                (scope.get("client") or ("",))[0],
+                [value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"],
+                None if unread is not None else body,
+            )
+            if answer is not None:
+                status, payload, headers = answer
+                length = (b"content-length", str(len(payload)).encode())
+                return status, [_JSON_TYPE, length, *_encoded(headers)], payload
+        environ = wsgi_environ(scope, body, None if unread is None else str(unread))
+        return run_wsgi(self.app, environ)
 
     async def _body(self, receive: Callable) -> tuple[bytes, bool]:
         """The body, and whether it is whole: past the limit by one byte reading stops (the app then
@@ -178,6 +220,14 @@ class BufferedWSGI:
             more = message.get("more_body", False)
             if not more or size > self.body_limit:
                 return b"".join(chunks), not more
+
+
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
+def _decoded_path(scope: dict[str, Any]) -> str:
+    """The path as Werkzeug routes it: percent-decoded, then read as UTF-8."""
+    return unquote_to_bytes(scope["raw_path"].split(b"?", 1)[0]).decode("utf-8", "replace")
 
 
 def _declared_length(headers: Headers) -> int | None:

@@ -58,7 +58,11 @@ def serve(
     """Run gunicorn in the foreground until it is stopped."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     served = BufferedWSGI(
-        app, threads=threads, timeouts=timeouts or ReadTimeouts(), body_limit=BODY_LIMIT_BYTES
+        app,
+        threads=threads,
+        timeouts=timeouts or ReadTimeouts(),
+        body_limit=BODY_LIMIT_BYTES,
+        read_answer=app.extensions.get("answer_read_request"),  # the webhook path's (webhook/api.py)
     )
     options = {
         "bind": bind,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 _MILLISECONDS = (1 << 48) - 1
 _RANDOM_A = (1 << 12) - 1
@@ -26,7 +25,8 @@ def uuid7() -> str:
         | 0b10 << 62
         | random_bits & _RANDOM_B
     )
-    return str(uuid.UUID(int=value))
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def uuid7_floor(unix_milliseconds: int) -> str:

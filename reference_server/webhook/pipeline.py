@@ -8,11 +8,11 @@ when the webhook is known, or lets it through; an accepted signal is committed t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from flask import Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask import current_app
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
@@ -24,7 +24,7 @@ from reference_server.webhook.rate_limit import (
     RateLimitUnavailable,
     hit_webhook_limits,
 )
-from reference_server.webhook.responses import accepted_response, error_response
+from reference_server.webhook.responses import Answer, accepted_answer, error_answer
 from reference_server.webhook.signal_log import LogEntry, LogWriteError, log_accepted, log_entry, new_entry
 from reference_server.webhook.sources import client_address, source_error
 from reference_server.webhook.store import Webhook, authenticate, current_hash_key, find_webhook
@@ -35,6 +35,16 @@ from webhook_spec.catalogue import error_code
 _logger = logging.getLogger(__name__)
 
 
+class Incoming(NamedTuple):
+    """What the pipeline reads of a request, whatever serves it: its method, the peer's address, its
+    X-Forwarded-For header, and a reader of its body that gives the bytes or the code of why not."""
+
+    method: str
+    remote_addr: str
+    forwarded_for: str | None
+    read_body: Callable[[], bytes | str]
+
+
 class Valid(NamedTuple):
     """A request that passed every check: its body, and the normalized signal it carries."""
 
@@ -42,29 +52,27 @@ class Valid(NamedTuple):
     signal: dict[str, Any]
 
 
-def receive_signal(webhook_uuid: str, password: str) -> Response:
-    """Run one webhook request through every stage and answer it."""
-    if request.method != "POST":
-        return error_response("post-required")
+def receive_signal(webhook_uuid: str, password: str, incoming: Incoming) -> Answer:
+    """Run one webhook request through every stage and answer it (in an app context)."""
+    if incoming.method != "POST":
+        return error_answer("post-required")
     webhook = find_webhook(get_db(), webhook_uuid)
     if webhook is None:
-        return error_response("not-found")
-    entry = _received(webhook, password)
+        return error_answer("not-found")
+    entry = _received(webhook, password, incoming)
     refused = (
         _check_password(webhook, entry) or _check_source(webhook, entry) or _check_rate_limit(webhook, entry)
     )
     if refused is not None:
         return refused
-    valid = _validate(webhook, entry)  # body size, JSON, schema, ticker
-    return valid if isinstance(valid, Response) else _accept(webhook, entry, valid)
+    valid = _validate(webhook, entry, incoming.read_body)  # body size, JSON, schema, ticker
+    return valid if isinstance(valid, Answer) else _accept(webhook, entry, valid)
 
 
-def _received(webhook: Webhook, password: str) -> LogEntry:
+def _received(webhook: Webhook, password: str, incoming: Incoming) -> LogEntry:
     """The request's record so far: when (on the hooks' clock), from where, and which password it gave."""
     config = current_app.config["GATEWAY"]
-    address = client_address(
-        request.remote_addr or "", request.headers.get("X-Forwarded-For"), config.trusted_proxies
-    )
+    address = client_address(incoming.remote_addr, incoming.forwarded_for, config.trusted_proxies)
     entry = new_entry(webhook.uuid, address, current_hooks().clock())
     return replace(entry, matched_password=authenticate(get_db(), current_hash_key(), webhook, password))
 
@@ -75,27 +83,27 @@ def _reject(
     body: bytes | None = None,
     headers: dict | None = None,
     problem: SignalError | None = None,
-) -> Response:
+) -> Answer:
     log_entry(replace(entry, status=error_code(code).status, message_code=code, body=body))
-    return error_response(code, entry.log_id, headers, problem)
+    return error_answer(code, entry.log_id, headers, problem)
 
 
-def _check_password(webhook: Webhook, entry: LogEntry) -> Response | None:
+def _check_password(webhook: Webhook, entry: LogEntry) -> Answer | None:
     if entry.matched_password is not None:
         return None
     retry_after = hit_failed_auth_limits(webhook.uuid, entry.source_address)  # none of its passwords (D-060)
     if retry_after is not None:  # a flood: counted, not logged row by row (D-054)
         count_flooded(entry)
-        return error_response("too-many-requests", headers={"Retry-After": str(retry_after)})
+        return error_answer("too-many-requests", headers={"Retry-After": str(retry_after)})
     return _reject(entry, "invalid-password")
 
 
-def _check_source(webhook: Webhook, entry: LogEntry) -> Response | None:
+def _check_source(webhook: Webhook, entry: LogEntry) -> Answer | None:
     code = source_error(webhook.limit_to, webhook.ip_addresses, entry.source_address)
     return None if code is None else _reject(entry, code)
 
 
-def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Response | None:
+def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Answer | None:
     try:
         retry_after = hit_webhook_limits(webhook.uuid, webhook.rate_limits)
     except RateLimitUnavailable:  # fail closed (D-053)
@@ -105,28 +113,11 @@ def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Response | None:
     return None
 
 
-def _read_body() -> bytes | str:
-    """The request body, or the error code when it cannot be had.
-
-    Flask's limit is one byte over ours, so that a chunked body (no Content-Length) one byte too
-    long is read rather than silently cut at the limit, and then refused here.
-    """
-    try:
-        body = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        return "payload-too-large"
-    except Exception as error:  # a WSGI server that streams the body found it unreadable (D-050);
-        # the gateway's own server reads bodies whole first and answers broken framing itself (D-063)
-        _logger.warning("unreadable request body: %s", error)
-        return "malformed-request"
-    return "payload-too-large" if len(body) > BODY_LIMIT_BYTES else body
-
-
-def _validate(webhook: Webhook, entry: LogEntry) -> Valid | Response:
+def _validate(webhook: Webhook, entry: LogEntry, read_body: Callable[[], bytes | str]) -> Valid | Answer:
     """The body and its normalized signal, or the refusal of its size, JSON, schema or ticker."""
-    body = _read_body()
-    if isinstance(body, str):
-        return _reject(entry, body)
+    body = read_body()
+    if isinstance(body, str) or len(body) > BODY_LIMIT_BYTES:
+        return _reject(entry, "payload-too-large" if isinstance(body, bytes) else body)
     outcome = validate_body(body)
     if not isinstance(outcome, Signal):
         return _reject(entry, outcome.code, body, problem=outcome)
@@ -139,7 +130,7 @@ def _validate(webhook: Webhook, entry: LogEntry) -> Valid | Response:
     return _reject(entry, code, body) if code is not None else Valid(body, outcome.normalized)
 
 
-def _accept(webhook: Webhook, entry: LogEntry, valid: Valid) -> Response:
+def _accept(webhook: Webhook, entry: LogEntry, valid: Valid) -> Answer:
     """Commit the signal to the log, hand a new one (not a replay) to the on-accepted hook, answer 200."""
     accepted = replace(
         entry, outcome="accepted", status=200, signal_id=uuid7(), body=valid.body, signal=valid.signal
@@ -151,7 +142,7 @@ def _accept(webhook: Webhook, entry: LogEntry, valid: Valid) -> Response:
         return _reject(entry, "internal-error", valid.body)
     if accepted.replay_of is None:  # a replay was handed on as its original (D-055)
         _hand_on(webhook, accepted)
-    return accepted_response(accepted.signal_id, accepted.log_id, payload)
+    return accepted_answer(accepted.signal_id, accepted.log_id, payload)
 
 
 def _hand_on(webhook: Webhook, accepted: LogEntry) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from webhook_spec import SignalError
@@ -38,29 +38,53 @@ def error_body(code: str, log_id: str | None = None, problem: SignalError | None
     return body
 
 
-def error_response(
+class Answer(NamedTuple):
+    """A JSON answer as the pipeline makes it: its status, body and other headers than the type."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _json(value: dict[str, Any]) -> bytes:
+    # As Flask's jsonify writes it: compact, keys in order, ASCII, a final newline.
+    return json.dumps(value, separators=(",", ":")).encode() + b"\n"
+
+
+def error_answer(
     code: str,
     log_id: str | None = None,
     headers: dict[str, str] | None = None,
     problem: SignalError | None = None,
-) -> Response:
+) -> Answer:
     """The error body of `code` with the code's catalogued status."""
-    response = jsonify(error_body(code, log_id, problem))
-    response.status_code = error_code(code).status
-    response.headers.update(headers or {})
-    return response
+    body = _json(error_body(code, log_id, problem))
+    return Answer(error_code(code).status, body, tuple((headers or {}).items()))
 
 
-def accepted_response(signal_id: str, log_id: str, payload_json: str) -> Response:
+def accepted_answer(signal_id: str, log_id: str, payload_json: str) -> Answer:
     """`{success: true, id, logId, payload}` with status 200, around the payload as the log wrote it.
 
     The signal is serialized once, before its record is committed: a signal that cannot be
     serialized is refused then, and an accepted one is never answered 500 afterwards.
     """
     ids = f'"id":{json.dumps(signal_id)},"logId":{json.dumps(log_id)}'
-    return current_app.response_class(
-        f'{{"success":true,{ids},"payload":{payload_json}}}\n', mimetype="application/json"
-    )
+    return Answer(200, f'{{"success":true,{ids},"payload":{payload_json}}}\n'.encode())
+
+
+def as_response(answer: Answer) -> Response:
+    """The answer as a Flask response."""
+    return Response(answer.body, answer.status, list(answer.headers), mimetype="application/json")
+
+
+def error_response(
+    code: str,
+    log_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    problem: SignalError | None = None,
+) -> Response:
+    """The error body of `code` with the code's catalogued status, as a Flask response."""
+    return as_response(error_answer(code, log_id, headers, problem))
 
 
 def _http_error(error: HTTPException) -> Response:

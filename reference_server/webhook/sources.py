@@ -60,8 +60,10 @@ def client_address(peer: str, forwarded_for: str | None, trusted_proxies: tuple[
     The header is read right to left, skipping trusted proxies; the first other hop is the client.
     A peer that is not a trusted proxy is the client whatever its header says.
     """
+    if not forwarded_for or not trusted_proxies:
+        return peer
     peer_address = _parse(peer)
-    if not forwarded_for or peer_address is None or not _in_any(peer_address, trusted_proxies):
+    if peer_address is None or not _in_any(peer_address, trusted_proxies):
         return peer
     hops = [hop.strip() for hop in forwarded_for.split(",")]
     for hop in reversed(hops):
