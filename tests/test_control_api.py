@@ -311,3 +311,29 @@ def test_a_grace_that_is_no_duration_of_at_most_7_days_is_refused(client, body):
     created = webhook(client)
     answer = control(client, "POST", f"/webhooks/{created['uuid']}/rotate", body, status=400)
     assert answer["messageCode"] == "control-invalid-request"
+
+
+@pytest.mark.parametrize(
+    ("arranged", "ticker", "held"),
+    [
+        ("sq", "SQ", "SQ"),
+        (" Sq ", "sq", "SQ"),
+        ("sq_051024c68", "SQ 240510C68", "SQ 240510C68"),
+        ("mnqz2023", "MNQZ2023", "MNQZ2023"),
+    ],
+)
+def test_symbols_of_positions_orders_and_quotes_take_the_form_signals_trade(client, arranged, ticker, held):
+    asset_class = {"SQ": "stocks", "SQ 240510C68": "options", "MNQZ2023": "futures"}[held]
+    created = webhook(client, asset_class)
+    account_id = created["subscriptions"][0]["account_id"]
+    order = {"id": "o1", "symbol": arranged, "side": "buy", "quantity": 1, "order_type": "limit"}
+    body = {"positions": [{"symbol": arranged, "quantity": 2}], "open_orders": [order | {"limit_price": 1}]}
+    account = control(client, "PUT", f"/accounts/{account_id}", body)
+    symbols = [p["symbol"] for p in account["positions"]] + [o["symbol"] for o in account["open_orders"]]
+    assert symbols == [held, held]
+    assert control(client, "PUT", f"/quotes/{arranged}", {"bid": 9, "ask": 11})["symbol"] == held
+    control(client, "PUT", "/clock", {"now": "2023-12-12T15:00:00Z"})
+    record = trade(client, signal(client, created, {"ticker": ticker, "action": "exit", "cancel": True}))
+    assert record["plan"]["cancel_order_ids"] == ["o1"]
+    assert (record["plan"]["exit"]["quantity"], record["fills"][0]["price"]) == (2, 9)
+    assert control(client, "GET", f"/accounts/{account_id}")["positions"] == []

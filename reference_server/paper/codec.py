@@ -12,6 +12,7 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from reference_server.paper.instruments import traded_symbol
 from reference_server.paper.planner import (
     AccountSnapshot,
     BrokerCapabilities,
@@ -123,7 +124,9 @@ def quote_from(data: Mapping[str, Any]) -> Quote:
 def position_from(data: Mapping[str, Any]) -> Position:
     """A position from the control API's JSON or a positions row (avg_price may be left out)."""
     return Position(
-        symbol=data["symbol"], quantity=decimal(data["quantity"]), avg_price=decimal(data.get("avg_price"))
+        symbol=traded_symbol(data["symbol"]),
+        quantity=decimal(data["quantity"]),
+        avg_price=decimal(data.get("avg_price")),
     )
 
 
@@ -132,7 +135,7 @@ def open_order_from(data: Mapping[str, Any], default_id: str | None = None) -> O
     open_orders row."""
     return OpenOrder(
         id=data.get("id") or default_id,
-        symbol=data["symbol"],
+        symbol=traded_symbol(data["symbol"]),
         side=data["side"],
         quantity=decimal(data["quantity"]),
         order_type=data.get("order_type", "market"),

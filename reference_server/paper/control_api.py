@@ -25,6 +25,7 @@ from reference_server.paper.codec import (
     quote_json,
     settings_from_json,
 )
+from reference_server.paper.instruments import traded_symbol
 from reference_server.paper.trading import run_due_trades
 from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
@@ -220,10 +221,10 @@ def put_quote(symbol: str) -> Response:
         quote = quote_from(_body())
     except ValueError as error:
         raise _invalid(str(error)) from None
-    db = get_db()
+    symbol, db = traded_symbol(symbol), get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, symbol.upper(), quote)
-    return jsonify(quote_json(symbol.upper(), quote))
+        paper_store.set_quote(db, symbol, quote)
+    return jsonify(quote_json(symbol, quote))
 
 
 @bp.delete("/quotes/<symbol>")
@@ -231,7 +232,7 @@ def delete_quote(symbol: str) -> Response:
     """Remove a symbol's quote."""
     db = get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, symbol.upper(), None)
+        paper_store.set_quote(db, traded_symbol(symbol), None)
     return jsonify({"success": True})
 
 
