@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
+from reference_server.webhook.content_coding import DECODED_CODINGS, UNSUPPORTED, content_codings, decode_body
 from reference_server.webhook.failed_auth import count_flooded, hit_failed_auth_limits
 from reference_server.webhook.hooks import current_hooks
 from reference_server.webhook.ids import uuid7
@@ -100,11 +101,16 @@ def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Response | None:
 
 
 def _read_body() -> bytes | str:
-    """The request body, or the error code when it cannot be had.
+    """The request body, its content codings undone (D-084), or the error code when it cannot be had.
 
     Flask's limit is one byte over ours, so that a chunked body (no Content-Length) one byte too
-    long is read rather than silently cut at the limit, and then refused here.
+    long is read rather than silently cut at the limit, and then refused here. The limit holds for
+    the body as sent and again as decoded.
     """
+    content_encoding = request.environ.get("HTTP_CONTENT_ENCODING")
+    codings = () if content_encoding is None else content_codings(content_encoding)
+    if codings is None:  # refused before a byte of the body is read
+        return UNSUPPORTED
     try:
         body = request.get_data(cache=False)
     except RequestEntityTooLarge:
@@ -113,14 +119,17 @@ def _read_body() -> bytes | str:
         # the gateway's own server reads bodies whole first and answers broken framing itself (D-063)
         _logger.warning("unreadable request body: %s", error)
         return "malformed-request"
-    return "payload-too-large" if len(body) > BODY_LIMIT_BYTES else body
+    if len(body) > BODY_LIMIT_BYTES:
+        return "payload-too-large"
+    return decode_body(body, codings, BODY_LIMIT_BYTES) if codings else body
 
 
 def _validate(webhook: Webhook, entry: LogEntry) -> Valid | Response:
     """The body and its normalized signal, or the refusal of its size, JSON, schema or ticker."""
     body = _read_body()
     if isinstance(body, str):
-        return _reject(entry, body)
+        headers = {"Accept-Encoding": ", ".join(DECODED_CODINGS)} if body == UNSUPPORTED else None
+        return _reject(entry, body, headers=headers)
     outcome = validate_body(body)
     if not isinstance(outcome, Signal):
         return _reject(entry, outcome.code, body)
