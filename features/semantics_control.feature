@@ -1,6 +1,6 @@
 # Area: what the test-control API makes clear: the symbols it takes, the notes of a plan, a market
 # order the paper broker cannot price, its errors, the settings it reads back, puts on an underlying.
-# Requirements: REQ-CONTROL-01.
+# Requirements: REQ-CONTROL-01, REQ-CONTROL-02.
 Feature: The test-control API explains itself
   A scenario arranges accounts and quotes through the test-control API and reads back what a signal
   did. What it arranges means what the signals that follow mean, and where the gateway used something
@@ -23,3 +23,35 @@ Feature: The test-control API explains itself
       | arranged | ticker |
       | sq       | SQ     |
       | Sq       | sq     |
+
+  @control-api @REQ-CONTROL-02
+  Scenario Outline: a signal field the plan does not use as asked is noted: <case>
+    Given a "stocks" webhook with the subscription settings:
+      """
+      <settings>
+      """
+    And the quote for SQ is bid 99.99 ask 100.01
+    When the body <body> is sent
+    Then the plan enters with buy <quantity>
+    And the plan notes <field>: asked <asked>, used <used>, decided by <setting>
+
+    Examples:
+      | case                                        | settings                                                                            | body                                                                                         | quantity | field        | asked           | used             | setting                             |
+      | dollar_amount without the override          | {"use_signal_quantity": true}                                                       | {"ticker": "SQ", "action": "buy", "quantityType": "dollar_amount", "quantity": 1000}          | 1000     | quantityType | "dollar_amount" | "fixed_quantity" | allow_signal_quantity_type_override |
+      | a quantity without use_signal_quantity      | {"sizing": {"method": "fixed_quantity", "value": 3}}                                | {"ticker": "SQ", "action": "buy", "quantity": 5}                                             | 3        | quantity     | 5               | 3                | use_signal_quantity                 |
+      | a limit order without its setting           | {}                                                                                  | {"ticker": "SQ", "action": "buy", "orderType": "limit", "limitPrice": 99}                    | 1        | orderType    | "limit"         | "market"         | use_signal_order_type_entries       |
+      | a stop loss without its setting             | {}                                                                                  | {"ticker": "SQ", "action": "buy", "stopLoss": {"stopPrice": 90}}                             | 1        | stopLoss     | {"stopPrice": 90} | null           | use_signal_stop_loss                |
+
+  @control-api @REQ-CONTROL-02
+  Scenario: a signal whose every field is used as asked has no notes
+    Given a "stocks" webhook with the subscription settings:
+      """
+      {"use_signal_quantity": true, "allow_signal_quantity_type_override": true}
+      """
+    And the quote for SQ is bid 99.99 ask 100.01
+    When the signal is sent:
+      """
+      {"ticker": "SQ", "action": "buy", "quantityType": "dollar_amount", "quantity": 1000}
+      """
+    Then the plan enters with buy 10
+    And the plan has no notes

@@ -337,3 +337,32 @@ def test_symbols_of_positions_orders_and_quotes_take_the_form_signals_trade(clie
     assert record["plan"]["cancel_order_ids"] == ["o1"]
     assert (record["plan"]["exit"]["quantity"], record["fills"][0]["price"]) == (2, 9)
     assert control(client, "GET", f"/accounts/{account_id}")["positions"] == []
+
+
+@pytest.mark.decision("D-078")
+def test_a_replaced_quantity_type_is_a_structured_note_of_the_trade(client):
+    created = webhook(client, settings={"use_signal_quantity": True})
+    control(client, "PUT", "/quotes/SQ", {"bid": 99.99, "ask": 100.01})
+    body = {"ticker": "SQ", "action": "buy", "quantityType": "dollar_amount", "quantity": 1000}
+    plan = trade(client, signal(client, created, body))["plan"]
+    assert plan["entry"]["quantity"] == 1000
+    (note,) = plan["notes"]
+    assert {key: note[key] for key in ("field", "asked", "used", "setting")} == {
+        "field": "quantityType",
+        "asked": "dollar_amount",
+        "used": "fixed_quantity",
+        "setting": "allow_signal_quantity_type_override",
+    }
+    assert "quantity 1000 was read as fixed_quantity" in note["message"]
+
+
+@pytest.mark.decision("D-078")
+def test_a_note_shows_its_numbers_and_members_as_json(client):
+    created = webhook(client, settings={"take_profit": {"percent": 10}})
+    control(client, "PUT", "/quotes/SQ", {"bid": 99.99, "ask": 100.01})
+    body = {"ticker": "SQ", "action": "buy", "quantity": 2.5, "takeProfit": {"limitPrice": 120.5}}
+    notes = trade(client, signal(client, created, body))["plan"]["notes"]
+    assert [(n["field"], n["asked"], n["used"], n["setting"]) for n in notes] == [
+        ("quantity", 2.5, 1, "use_signal_quantity"),
+        ("takeProfit", {"limitPrice": 120.5}, {"percent": 10}, "use_signal_take_profit"),
+    ]

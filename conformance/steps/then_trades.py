@@ -269,3 +269,33 @@ def the_signal_latency_is(client, control, seconds: str) -> None:
     assert entries, f"the log has no entry {log_id}"
     got = entries[0].get("latency_seconds")
     assert got is not None and _decimal(got) == Decimal(seconds), f"the latency is {got!r}"
+
+
+@then(
+    parsers.re(
+        r"the plan notes (?P<field>\S+): asked (?P<asked>.+?), used (?P<used>.+?),"
+        r" decided by (?P<setting>\S+)"
+    )
+)
+def the_plan_notes(client, control, field: str, asked: str, used: str, setting: str) -> None:
+    """The plan has a note (D-078) that the signal's field, asked as `asked` (JSON), was replaced by
+    `used` (JSON), and names the setting that decided (`null`: a rule of the spec)."""
+    expected = {
+        "field": field,
+        "asked": json.loads(asked, parse_float=Decimal),
+        "used": json.loads(used, parse_float=Decimal),
+        "setting": json.loads(setting) if setting == "null" else setting,
+    }
+    plan = _acting_plan(client, control)
+    notes = [note for note in plan["notes"] if isinstance(note, dict) and note.get("field") == field]
+    assert any(not mismatches(expected, note) for note in notes), (
+        f"expected a note {_dump(expected)}; the plan's notes: {_dump(plan['notes'])}"
+    )
+    assert all(isinstance(note.get("message"), str) and note["message"] for note in notes), _dump(notes)
+
+
+@then("the plan has no notes")
+def the_plan_has_no_notes(client, control) -> None:
+    """The plan did all the signal asked: nothing replaced, ignored or left out (D-078)."""
+    plan = _acting_plan(client, control)
+    assert plan["notes"] == [], f"the plan has notes: {_dump(plan['notes'])}"

@@ -17,6 +17,7 @@ from reference_server.paper.planner import (
     AccountSnapshot,
     BrokerCapabilities,
     Instrument,
+    Note,
     OpenOrder,
     Order,
     Plan,
@@ -242,12 +243,32 @@ def order_json(order: Order | None) -> dict[str, Any] | None:
     }
 
 
+def _note_value(value: Any) -> Any:
+    """A note's asked or used value as JSON: numbers as numbers, members too."""
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dict):
+        return {name: _note_value(member) for name, member in value.items()}
+    return value
+
+
+def note_json(note: Note) -> dict[str, Any]:
+    """A plan's note: the field, what was asked and used, the setting that decided, in words."""
+    return {
+        "field": note.field,
+        "asked": _note_value(note.asked),
+        "used": _note_value(note.used),
+        "setting": note.setting,
+        "message": note.message,
+    }
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
     """A plan, as the control API shows it."""
     return {
         "rejection": plan.rejection,
         "cancel_order_ids": list(plan.cancel_order_ids),
-        "notes": list(plan.notes),
+        "notes": [note_json(note) for note in plan.notes],
         "exit": order_json(plan.exit),
         "entry": order_json(plan.entry),
         "take_profit": order_json(plan.take_profit),
