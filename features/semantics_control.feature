@@ -1,6 +1,6 @@
 # Area: what the test-control API makes clear: the symbols it takes, the notes of a plan, a market
 # order the paper broker cannot price, its errors, the settings it reads back, puts on an underlying.
-# Requirements: REQ-CONTROL-01, REQ-CONTROL-02.
+# Requirements: REQ-CONTROL-01 to REQ-CONTROL-03.
 Feature: The test-control API explains itself
   A scenario arranges accounts and quotes through the test-control API and reads back what a signal
   did. What it arranges means what the signals that follow mean, and where the gateway used something
@@ -55,3 +55,31 @@ Feature: The test-control API explains itself
       """
     Then the plan enters with buy 10
     And the plan has no notes
+
+  @control-api @REQ-CONTROL-03
+  Scenario: a market order with no quote and no signalPrice waits open, noted, and fills at the next quote
+    Given a "stocks" webhook with default subscription settings
+    And SQ has no quote
+    And the account holds -10 SQ at 70
+    When the signal is sent:
+      """
+      {"ticker": "SQ", "action": "buy"}
+      """
+    Then the plan exits with buy_to_cover 10
+    And the plan enters with buy 1
+    And the plan notes signalPrice: asked null, used null, decided by null
+    And the account holds -10 SQ
+    Given the quote for SQ is bid 69 ask 71
+    Then the account holds 1 SQ
+    And the account has no open orders for SQ
+
+  @control-api @REQ-CONTROL-03
+  Scenario: with a signalPrice the market order fills at it
+    Given a "stocks" webhook with default subscription settings
+    And SQ has no quote
+    When the signal is sent:
+      """
+      {"ticker": "SQ", "action": "buy", "signalPrice": 70}
+      """
+    Then the entry filled 1 at 70
+    And the account holds 1 SQ

@@ -366,3 +366,24 @@ def test_a_note_shows_its_numbers_and_members_as_json(client):
         ("quantity", 2.5, 1, "use_signal_quantity"),
         ("takeProfit", {"limitPrice": 120.5}, {"percent": 10}, "use_signal_take_profit"),
     ]
+
+
+@pytest.mark.decision("D-079")
+def test_a_market_order_with_nothing_to_fill_at_waits_noted_and_fills_at_the_next_quote(client):
+    created = webhook(client)
+    account_id = created["subscriptions"][0]["account_id"]
+    control(client, "PUT", f"/accounts/{account_id}", {"positions": [{"symbol": "sq", "quantity": -10}]})
+    record = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy"}))
+    assert record["fills"] == [] and [o["role"] for o in record["open_orders_after"]] == ["exit", "entry"]
+    assert [(n["field"], n["message"].split(":")[0]) for n in record["plan"]["notes"]] == [
+        ("signalPrice", "exit"),
+        ("signalPrice", "entry"),
+    ]
+    control(client, "PUT", "/quotes/AMD", {"bid": 1, "ask": 2})  # another symbol's quote fills nothing
+    assert len(control(client, "GET", f"/accounts/{account_id}")["open_orders"]) == 2
+    control(client, "PUT", "/quotes/sq", {"bid": 69, "ask": 71})
+    account = control(client, "GET", f"/accounts/{account_id}")
+    assert (account["positions"], account["open_orders"]) == (
+        [{"symbol": "SQ", "quantity": 1, "avg_price": 71}],
+        [],
+    )

@@ -26,7 +26,7 @@ from reference_server.paper.codec import (
     settings_from_json,
 )
 from reference_server.paper.instruments import traded_symbol
-from reference_server.paper.trading import run_due_trades
+from reference_server.paper.trading import fill_waiting_orders, run_due_trades
 from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
 from reference_server.webhook.rate_limit import reset_limits
@@ -216,7 +216,7 @@ def put_account(account_id: str) -> Response:
 
 @bp.put("/quotes/<symbol>")
 def put_quote(symbol: str) -> Response:
-    """Set a symbol's quote (bid, ask, last; any may be null)."""
+    """Set a symbol's quote (bid, ask, last; any may be null); market orders waiting for one fill."""
     try:
         quote = quote_from(_body())
     except ValueError as error:
@@ -224,6 +224,7 @@ def put_quote(symbol: str) -> Response:
     symbol, db = traded_symbol(symbol), get_db()
     with immediate_transaction(db):
         paper_store.set_quote(db, symbol, quote)
+        fill_waiting_orders(db, symbol, quote)
     return jsonify(quote_json(symbol, quote))
 
 

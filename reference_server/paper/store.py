@@ -112,6 +112,14 @@ def save_account(
     )
 
 
+def accounts_with_market_orders(db: sqlite3.Connection, symbol: str) -> list[str]:
+    """The accounts with an open market order in `symbol`."""
+    rows = db.execute(
+        "SELECT DISTINCT account_id FROM open_orders WHERE symbol = ? AND order_type = 'market'", (symbol,)
+    )
+    return [row["account_id"] for row in rows]
+
+
 def quote_of(db: sqlite3.Connection, symbol: str) -> Quote | None:
     """The quote set for a symbol, or None."""
     row = db.execute("SELECT * FROM quotes WHERE symbol = ?", (symbol,)).fetchone()
