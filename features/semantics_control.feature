@@ -1,6 +1,6 @@
 # Area: what the test-control API makes clear: the symbols it takes, the notes of a plan, a market
 # order the paper broker cannot price, its errors, the settings it reads back, puts on an underlying.
-# Requirements: REQ-CONTROL-01 to REQ-CONTROL-03.
+# Requirements: REQ-CONTROL-01 to REQ-CONTROL-04.
 Feature: The test-control API explains itself
   A scenario arranges accounts and quotes through the test-control API and reads back what a signal
   did. What it arranges means what the signals that follow mean, and where the gateway used something
@@ -83,3 +83,20 @@ Feature: The test-control API explains itself
       """
     Then the entry filled 1 at 70
     And the account holds 1 SQ
+
+  @control-api @REQ-CONTROL-04
+  Scenario Outline: an invalid control request names the member by its JSON pointer: <case>
+    Given a "stocks" webhook with default subscription settings
+    When the control request <method> <path> is sent:
+      """
+      <body>
+      """
+    Then the control API refuses it at "<pointer>" saying what is wrong
+
+    Examples:
+      | case                                  | method | path                | body                                                                                                                                   | pointer                                               |
+      | a clock without an offset             | PUT    | /clock              | {"now": "2025-06-18T14:30:00"}                                                                                                         | /now                                                  |
+      | a bid of 0                            | PUT    | /quotes/SQ          | {"bid": 0, "ask": 1}                                                                                                                   | /bid                                                  |
+      | a trailing stop loss with percent     | POST   | /webhooks           | {"subscriptions": [{"settings": {"stop_loss": {"type": "trailing_stop", "percent": 5}}}]}                                              | /subscriptions/0/settings/stop_loss                   |
+      | a time zone that does not exist       | POST   | /webhooks           | {"subscriptions": [{"settings": {"trading_windows": [{"timezone": "America/NewYork", "start": "09:30", "end": "16:00"}]}}]}             | /subscriptions/0/settings/trading_windows/0/timezone  |
+      | a limit order without its limit price | PUT    | /accounts/{account} | {"open_orders": [{"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1, "order_type": "limit"}]}                                   | /open_orders/0/limit_price                            |

@@ -78,37 +78,208 @@ def test_an_undefined_control_operation_is_control_not_found_after_the_token_che
     assert [error.message for error in validator.iter_errors(response.json)] == []
 
 
+def _settings(settings: dict) -> dict:
+    return {"subscriptions": [{"settings": settings}]}
+
+
+SETTINGS = "/subscriptions/0/settings"
+WINDOW = {"timezone": "America/New_York", "start": "09:30", "end": "16:00"}
+OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
+
+
+@pytest.mark.decision("D-080")
 @pytest.mark.parametrize(
-    "body",
+    ("method", "path", "body", "pointer", "message"),
     [
-        {"asset_class": "forex"},
-        {"limit_to": "tv"},
-        {"limit_to": "ip"},
-        {"ip_addresses": ["1.2.3"]},
-        {"rate_limits": "lots"},
-        {"subscriptions": [{"settings": {"colour": "red"}}]},
-        {"subscriptions": [{"settings": {"sizing": {"method": "dollar_amount", "value": -5}}}]},
-        {
-            "subscriptions": [
-                {
-                    "settings": {
-                        "trading_windows": [{"timezone": "Mars/Base", "start": "09:30", "end": "16:00"}]
-                    }
-                }
-            ]
-        },
-        {"subscriptions": "all"},
+        (
+            "PUT",
+            "/clock",
+            {"now": "2025-06-18T14:30:00"},
+            "/now",
+            "'2025-06-18T14:30:00' is not an RFC 3339 date-time with a UTC offset,"
+            " such as 2025-06-18T14:30:00Z",
+        ),
+        ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
+        ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"type": "trailing_stop", "percent": 5}}),
+            f"{SETTINGS}/stop_loss",
+            "a trailing_stop stop loss needs trail_amount or trail_percent",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"type": "stop", "trail_amount": 1}}),
+            f"{SETTINGS}/stop_loss",
+            "a stop or stop_limit stop loss takes no trail_amount or trail_percent",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"limit_price": 10.75}}),
+            f"{SETTINGS}/stop_loss",
+            "needs one of 'percent', 'amount', 'stop_price', 'trail_amount' or 'trail_percent'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"take_profit": {"percent": 10, "amount": 5}}),
+            f"{SETTINGS}/take_profit",
+            "a take profit has exactly one of limit_price, percent or amount",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW, WINDOW | {"timezone": "America/NewYork"}]}),
+            f"{SETTINGS}/trading_windows/1/timezone",
+            "unknown time zone 'America/NewYork'; did you mean 'America/New_York'?",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"timezone": "Mars/Base"}]}),
+            f"{SETTINGS}/trading_windows/0/timezone",
+            "unknown time zone 'Mars/Base'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"end": "09:30"}]}),
+            f"{SETTINGS}/trading_windows/0",
+            "a window from T inclusive to T exclusive is empty",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"start": "9:30"}]}),
+            f"{SETTINGS}/trading_windows/0/start",
+            "a time is HH:MM on the 24-hour clock, such as 09:30",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"allowed_sides": "long"}),
+            f"{SETTINGS}/allowed_sides",
+            "'long' is not one of 'both', 'bullish', 'bearish', 'none'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"sizing": {"method": "dollar_amount", "value": -5}}),
+            f"{SETTINGS}/sizing/value",
+            "must be above 0, not -5",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"use_signal_quantity": "yes"}),
+            f"{SETTINGS}/use_signal_quantity",
+            "'yes' is not of type 'boolean'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"asset_class": "forex"},
+            "/asset_class",
+            "'forex' is not one of 'stocks', 'options', 'futures', 'crypto'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"limit_to": "ip"},
+            "/ip_addresses",
+            "limit_to ip needs at least one address or range in ip_addresses",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"ip_addresses": ["1.2.3"]},
+            "/ip_addresses",
+            "'1.2.3' is not an IP address or CIDR range",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"rate_limits": "lots"},
+            "/rate_limits",
+            "rate limits are N/second, minute, hour or day, ;-separated, such as 60/minute;500/hour",
+        ),
+        ("POST", "/webhooks", {"subscriptions": "all"}, "/subscriptions", "'all' is not of type 'array'"),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER | {"order_type": "limit"}]},
+            "/open_orders/0/limit_price",
+            "a limit or stop_limit order needs a limit_price",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER | {"order_type": "stop_limit", "limit_price": 5}]},
+            "/open_orders/0/stop_price",
+            "a stop, stop_limit or trailing_stop order needs a stop_price",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER, OPEN_ORDER]},
+            "/open_orders/1/id",
+            "the id 'o1' is open order 0's already",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"positions": [{"symbol": "SQ"}]},
+            "/positions/0/quantity",
+            "is required",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"cash": 5},
+            "/cash",
+            "is not a member here; the known ones are equity, open_orders, positions",
+        ),
+        ("PUT", "/clock", [1], "", "the body must be a JSON object"),
+        ("GET", "/trades", None, "", "give the query parameter signal_id or log_id"),
+        ("GET", "/log?limit=0", None, "", "the query parameter limit must be a whole number from 1 to 10000"),
     ],
 )
-def test_invalid_webhook_requests_are_400_with_the_reason(client, body):
-    answer = control(client, "POST", "/webhooks", body, status=400)
-    assert answer["messageCode"] == "control-invalid-request" and answer["errors"]
+def test_an_invalid_control_request_names_the_member_by_its_pointer_and_says_what_is_wrong(
+    client, method, path, body, pointer, message
+):
+    account = webhook(client)["subscriptions"][0]["account_id"]
+    answer = control(client, method, path.replace("{account}", account), body, status=400)
+    assert answer["errors"] == [{"pointer": pointer, "message": message}]
+    words = f"{pointer}: {message}" if pointer else message
+    assert (answer["messageCode"], answer["message"]) == (
+        "control-invalid-request",
+        f"Invalid control request: {words}",
+    )
 
 
-def test_request_bodies_are_checked_against_the_control_api_schema(client):
-    body = {"subscriptions": [{"settings": {"allowed_sides": "long"}}]}
+@pytest.mark.decision("D-080")
+def test_every_problem_of_a_request_is_listed_in_the_order_of_its_pointer(client):
+    body = {"asset_class": "forex", "subscriptions": [{"settings": {"allowed_sides": "long", "colour": 1}}]}
     answer = control(client, "POST", "/webhooks", body, status=400)
-    assert answer["errors"][0].startswith("/subscriptions/0/settings/allowed_sides: 'long' is not one of")
+    assert [error["pointer"] for error in answer["errors"]] == [
+        "/asset_class",
+        f"{SETTINGS}/allowed_sides",
+        f"{SETTINGS}/colour",
+    ]
+    assert answer["message"].endswith("(and 2 more)")
+
+
+@pytest.mark.decision("D-080")
+def test_an_open_order_id_of_another_account_is_refused_by_its_pointer(client):
+    first, second = (webhook(client)["subscriptions"][0]["account_id"] for _ in range(2))
+    control(client, "PUT", f"/accounts/{first}", {"open_orders": [OPEN_ORDER]})
+    answer = control(client, "PUT", f"/accounts/{second}", {"open_orders": [OPEN_ORDER]}, status=400)
+    assert answer["errors"] == [
+        {"pointer": "/open_orders/0/id", "message": "the id 'o1' is an open order of another account already"}
+    ]
 
 
 def test_the_main_document_take_profit_18500_plus_100_is_18600(client):

@@ -92,6 +92,15 @@ def load_account(db: sqlite3.Connection, account_id: str) -> tuple[AccountSnapsh
     return snapshot, {row["id"]: row["role"] for row in rows}
 
 
+def order_ids_elsewhere(db: sqlite3.Connection, account_id: str, ids: list[str]) -> list[str]:
+    """Those of `ids` that name open orders of other accounts (an order id is unique at the broker)."""
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        f"SELECT id FROM open_orders WHERE account_id != ? AND id IN ({marks})", (account_id, *ids)
+    )
+    return [row["id"] for row in rows]
+
+
 def save_account(
     db: sqlite3.Connection, account_id: str, account: AccountSnapshot, roles: dict[str, str | None]
 ) -> None:
