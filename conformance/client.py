@@ -123,9 +123,11 @@ class TargetClient:
             self.observer(path, exchange)
         return exchange
 
-    def send_stalled(self, start: bytes, wait: float) -> Exchange:
-        """Open a connection, send only `start` (an unfinished request) and wait up to `wait` seconds
-        for the target to answer; an exchange with status 0 when it did not."""
+    def send_raw(self, start: bytes, wait: float, path: str = "") -> Exchange:
+        """Open a connection, send `start` as it is (what requests would not build: an unfinished
+        request, an HTTP/1.0 one without Content-Length) and wait up to `wait` seconds for the target
+        to answer; an exchange with status 0 when it did not. `path`: the request's path after the
+        base URL, when it has one (webhook paths are redacted in the exchange, the request's too)."""
         parts = urlsplit(self.base_url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         raw = socket.create_connection((parts.hostname, port), timeout=wait)
@@ -145,16 +147,18 @@ class TargetClient:
                 status, headers, body = 0, [], b""
         exchange = Exchange(
             method=start.split(b" ", 1)[0].decode("latin-1") or "(nothing)",
-            url=redact_webhook_paths(self.base_url),
+            url=redact_webhook_paths(self.base_url + path),
             request_headers={},
-            request_body=start,
+            request_body=redact_webhook_paths(start.decode("latin-1")).encode("latin-1"),
             status=status,
             response_headers=CaseInsensitiveDict(headers),
             response_body=body,
             elapsed=time.monotonic() - started,
-            sent_url=self.base_url,
+            sent_url=self.base_url + path,
         )
         self.exchanges.append(exchange)
+        if path and self.observer is not None:
+            self.observer(path, exchange)
         return exchange
 
     def close(self) -> None:

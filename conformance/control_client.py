@@ -42,13 +42,19 @@ class ControlClient:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
-        """Send one request; a non-2xx answer raises ControlError with the response text."""
+    def send(
+        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> requests.Response:
+        """Send one request and return the response, whatever its status."""
         data = None if body is None else json.dumps(body, default=_json_default)
         headers = {"Content-Type": "application/json"} if data is not None else {}
-        response = self.session.request(
+        return self.session.request(
             method, self.base + path, data=data, params=params, headers=headers, timeout=self.timeout
         )
+
+    def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        """Send one request; a non-2xx answer raises ControlError with the response text."""
+        response = self.send(method, path, body, params)
         if not 200 <= response.status_code < 300:
             raise ControlError(
                 f"control API {method} {CONTROL_PREFIX}{path} answered {response.status_code}: "

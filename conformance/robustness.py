@@ -3,7 +3,9 @@ the double range, every byte value in a string (pure functions; the steps send t
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -144,3 +146,14 @@ def escape_probes(field: str) -> Iterator[StringProbe]:
         escape = b"\\u%04x" % code
         body = _place(field, _string_template(field, escape))
         yield StringProbe(f"escape {escape.decode()}", field, body, lead + chr(code), code in LONE_SURROGATES)
+
+
+# The content codings the kit sends (REQ-TRANSPORT-04): "deflate" is the zlib format, as RFC 9110 names it.
+_COMPRESSORS = {"gzip": gzip.compress, "deflate": zlib.compress}
+
+
+def compressed(body: bytes, coding: str) -> bytes:
+    """`body` compressed with the content coding `coding` (gzip or deflate)."""
+    if coding not in _COMPRESSORS:
+        raise ValueError(f"the kit compresses with {' or '.join(_COMPRESSORS)}, not {coding!r}")
+    return _COMPRESSORS[coding](body)

@@ -2,13 +2,15 @@
 # empty bodies and the body size limit.
 # Requirements: REQ-METHOD-01, REQ-METHOD-02, REQ-METHOD-03, REQ-LOOKUP-01, REQ-BODY-01,
 # REQ-BODY-02, REQ-BODY-03, REQ-BODY-05, REQ-BODY-10, REQ-PAYLOAD-10, REQ-RESPONSE-01,
-# REQ-RESPONSE-02, REQ-RESPONSE-08, REQ-TRANSPORT-02, REQ-TRANSPORT-03.
+# REQ-RESPONSE-02, REQ-RESPONSE-08, REQ-TRANSPORT-02 to REQ-TRANSPORT-05.
 Feature: Webhook requests
   A signal is the JSON body of a POST to /trading/webhook/{uuid}/{password}. The body is read as
   JSON whatever the Content-Type says (TradingView sends text/plain). Every other method is
   post-required, an unknown uuid is not-found, and a body over 64 KiB is payload-too-large. A
   request the HTTP server cannot read at all is malformed-request, in JSON like every answer; one
   not received within the gateway's read timeouts is request-timeout, and slow clients delay nobody.
+  A compressed body is decoded, within the size limit, or its coding refused with a 415; it is never
+  read as JSON as it is. An HTTP/1.0 POST must state its body's length: without one, length-required.
 
   @REQ-METHOD-01 @REQ-PAYLOAD-10 @REQ-RESPONSE-01
   Scenario: a ticker and an action POSTed to a known webhook are accepted
@@ -138,3 +140,64 @@ Feature: Webhook requests
       """
     Then the signal is accepted
     And the response came within 1 seconds
+
+  @REQ-TRANSPORT-04
+  Scenario Outline: a signal compressed with <coding> is decoded, or the coding refused
+    When the signal is sent compressed with <coding>:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted, unless the target refuses <coding>
+    And the accepted payload is:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+
+    Examples:
+      | coding  |
+      | gzip    |
+      | deflate |
+
+  @REQ-TRANSPORT-04
+  Scenario: a Content-Encoding no gateway knows is unsupported-content-encoding
+    When the signal is sent uncompressed, labelled Content-Encoding "x-conformance-unknown":
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the response is 415 "unsupported-content-encoding"
+
+  @REQ-TRANSPORT-04
+  Scenario Outline: an uncompressed body labelled <coding> is malformed-content-encoding, never accepted
+    When the signal is sent compressed with <coding>:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted, unless the target refuses <coding>
+    When the signal is sent uncompressed, labelled Content-Encoding "<coding>":
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the response is 400 "malformed-content-encoding"
+
+    Examples:
+      | coding  |
+      | gzip    |
+      | deflate |
+
+  @REQ-TRANSPORT-04 @REQ-BODY-10
+  Scenario: a 10 KB gzip body that decodes to 10 MB is payload-too-large
+    When the signal is sent compressed with gzip:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the signal is accepted, unless the target refuses gzip
+    When a signal padded with spaces to 10 MB is sent compressed with gzip
+    Then the response is 413 "payload-too-large"
+
+  @REQ-TRANSPORT-05
+  Scenario: an HTTP/1.0 POST without a Content-Length is length-required
+    When the signal is sent over HTTP/1.0 without a Content-Length:
+      """
+      {"ticker": "AMD", "action": "buy"}
+      """
+    Then the response is 411 "length-required"

@@ -18,6 +18,7 @@ from reference_server.paper.codec import account_from, decimal, quote_from, sett
 from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
+    Note,
     OpenOrder,
     Order,
     Plan,
@@ -172,12 +173,30 @@ def _order_differences(role: str, expected: dict[str, Any] | None, order: Order 
     ]
 
 
+def _note_differences(expected: list[dict[str, Any]], notes: tuple[Note, ...]) -> list[str]:
+    """How a plan's notes differ from the members a case expects of each, in order."""
+    if len(expected) != len(notes):
+        return [f"notes: {notes!r}, expected {expected!r}"]
+    return [
+        f"notes/{index}.{key}: {getattr(note, key)!r}, expected {value!r}"
+        for index, (wanted, note) in enumerate(zip(expected, notes, strict=True))
+        for key, value in wanted.items()
+        if getattr(note, key) != _expected_value(value)
+    ]
+
+
+def _expected_value(value: Any) -> Any:
+    """An expected JSON value, members too, as the planner holds it: numbers as Decimal."""
+    if isinstance(value, dict):
+        return {name: _expected_value(member) for name, member in value.items()}
+    return _expected(value)
+
+
 def plan_differences(expected: dict[str, Any], actual: Plan) -> list[str]:
     """How a plan differs from the parts of a plan a case expects; empty when it has them all."""
     parts = {
         "rejection": actual.rejection,
         "cancel_order_ids": list(actual.cancel_order_ids),
-        "notes": list(actual.notes),
         "orders": [order.role for order in actual.orders],
     }
     differences = [
@@ -185,6 +204,8 @@ def plan_differences(expected: dict[str, Any], actual: Plan) -> list[str]:
         for key, value in expected.items()
         if key in parts and parts[key] != value
     ]
+    if "notes" in expected:
+        differences += _note_differences(expected["notes"], actual.notes)
     for role in ORDER_ROLES:
         if role in expected:
             differences += _order_differences(role, expected[role], getattr(actual, role))

@@ -6,7 +6,13 @@ from itertools import count
 
 import pytest
 
-from reference_server.paper.broker import apply_fill, execute, fill_price
+from reference_server.paper.broker import (
+    apply_fill,
+    execute,
+    fill_price,
+    fill_waiting,
+    unpriced_market_orders,
+)
 from reference_server.paper.instruments import option_chain
 from reference_server.paper.planner import AccountSnapshot, OpenOrder, Order, Plan, Position, Quote
 
@@ -106,3 +112,37 @@ def test_the_synthetic_chain_has_weekly_fridays_and_strikes_around_the_underlyin
     strikes = sorted({c.strike for c in chain})
     assert D(70) in strikes and strikes[1] - strikes[0] == D(1) and min(strikes) > 0
     assert {c.option_type for c in chain} == {"call", "put"}
+
+
+@pytest.mark.decision("D-079")
+@pytest.mark.parametrize(
+    ("plan", "quote", "signal_price", "unpriced"),
+    [
+        (Plan(entry=order("buy")), None, None, ["entry"]),
+        (Plan(exit=order("sell", role="exit"), entry=order("sell")), None, None, ["exit", "entry"]),
+        (Plan(entry=order("buy")), Quote(bid=D(0), ask=None, last=None), None, ["entry"]),
+        (Plan(entry=order("buy")), Quote(last=D(100)), None, []),
+        (Plan(entry=order("buy")), None, D(70), []),
+        (Plan(entry=order("buy", order_type="limit", limit_price=D(50))), None, None, []),
+        (Plan(cancel_order_ids=("a",)), None, None, []),
+    ],
+)
+def test_a_market_order_with_no_quote_and_no_signal_price_is_found_unpriced(
+    plan, quote, signal_price, unpriced
+):
+    assert [found.role for found in unpriced_market_orders(plan, quote, signal_price)] == unpriced
+
+
+@pytest.mark.decision("D-079")
+def test_waiting_market_orders_fill_at_the_new_quote_oldest_first_and_others_keep_waiting():
+    waiting = (
+        OpenOrder("cover", "SQ", "buy", D(10)),
+        OpenOrder("enter", "SQ", "buy", D(1)),
+        OpenOrder("limit", "SQ", "buy", D(1), "limit", limit_price=D(50)),
+        OpenOrder("other", "AMD", "sell", D(2)),
+    )
+    account = AccountSnapshot(D(1000), (Position("SQ", D(-10), D(70)),), waiting)
+    after = fill_waiting(account, "SQ", Quote(bid=D(69), ask=D(71)))
+    assert after.positions == (Position("SQ", D(1), D(71)),)
+    assert [o.id for o in after.open_orders] == ["limit", "other"]
+    assert fill_waiting(account, "SQ", Quote(bid=D(69))) == account  # a buy waits for an ask or a midpoint

@@ -78,37 +78,208 @@ def test_an_undefined_control_operation_is_control_not_found_after_the_token_che
     assert [error.message for error in validator.iter_errors(response.json)] == []
 
 
+def _settings(settings: dict) -> dict:
+    return {"subscriptions": [{"settings": settings}]}
+
+
+SETTINGS = "/subscriptions/0/settings"
+WINDOW = {"timezone": "America/New_York", "start": "09:30", "end": "16:00"}
+OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
+
+
+@pytest.mark.decision("D-080")
 @pytest.mark.parametrize(
-    "body",
+    ("method", "path", "body", "pointer", "message"),
     [
-        {"asset_class": "forex"},
-        {"limit_to": "tv"},
-        {"limit_to": "ip"},
-        {"ip_addresses": ["1.2.3"]},
-        {"rate_limits": "lots"},
-        {"subscriptions": [{"settings": {"colour": "red"}}]},
-        {"subscriptions": [{"settings": {"sizing": {"method": "dollar_amount", "value": -5}}}]},
-        {
-            "subscriptions": [
-                {
-                    "settings": {
-                        "trading_windows": [{"timezone": "Mars/Base", "start": "09:30", "end": "16:00"}]
-                    }
-                }
-            ]
-        },
-        {"subscriptions": "all"},
+        (
+            "PUT",
+            "/clock",
+            {"now": "2025-06-18T14:30:00"},
+            "/now",
+            "'2025-06-18T14:30:00' is not an RFC 3339 date-time with a UTC offset,"
+            " such as 2025-06-18T14:30:00Z",
+        ),
+        ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
+        ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"type": "trailing_stop", "percent": 5}}),
+            f"{SETTINGS}/stop_loss",
+            "a trailing_stop stop loss needs trail_amount or trail_percent",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"type": "stop", "trail_amount": 1}}),
+            f"{SETTINGS}/stop_loss",
+            "a stop or stop_limit stop loss takes no trail_amount or trail_percent",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"stop_loss": {"limit_price": 10.75}}),
+            f"{SETTINGS}/stop_loss",
+            "needs one of 'percent', 'amount', 'stop_price', 'trail_amount' or 'trail_percent'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"take_profit": {"percent": 10, "amount": 5}}),
+            f"{SETTINGS}/take_profit",
+            "a take profit has exactly one of limit_price, percent or amount",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW, WINDOW | {"timezone": "America/NewYork"}]}),
+            f"{SETTINGS}/trading_windows/1/timezone",
+            "unknown time zone 'America/NewYork'; did you mean 'America/New_York'?",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"timezone": "Mars/Base"}]}),
+            f"{SETTINGS}/trading_windows/0/timezone",
+            "unknown time zone 'Mars/Base'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"end": "09:30"}]}),
+            f"{SETTINGS}/trading_windows/0",
+            "a window from T inclusive to T exclusive is empty",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"trading_windows": [WINDOW | {"start": "9:30"}]}),
+            f"{SETTINGS}/trading_windows/0/start",
+            "a time is HH:MM on the 24-hour clock, such as 09:30",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"allowed_sides": "long"}),
+            f"{SETTINGS}/allowed_sides",
+            "'long' is not one of 'both', 'bullish', 'bearish', 'none'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"sizing": {"method": "dollar_amount", "value": -5}}),
+            f"{SETTINGS}/sizing/value",
+            "must be above 0, not -5",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            _settings({"use_signal_quantity": "yes"}),
+            f"{SETTINGS}/use_signal_quantity",
+            "'yes' is not of type 'boolean'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"asset_class": "forex"},
+            "/asset_class",
+            "'forex' is not one of 'stocks', 'options', 'futures', 'crypto'",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"limit_to": "ip"},
+            "/ip_addresses",
+            "limit_to ip needs at least one address or range in ip_addresses",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"ip_addresses": ["1.2.3"]},
+            "/ip_addresses",
+            "'1.2.3' is not an IP address or CIDR range",
+        ),
+        (
+            "POST",
+            "/webhooks",
+            {"rate_limits": "lots"},
+            "/rate_limits",
+            "rate limits are N/second, minute, hour or day, ;-separated, such as 60/minute;500/hour",
+        ),
+        ("POST", "/webhooks", {"subscriptions": "all"}, "/subscriptions", "'all' is not of type 'array'"),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER | {"order_type": "limit"}]},
+            "/open_orders/0/limit_price",
+            "a limit or stop_limit order needs a limit_price",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER | {"order_type": "stop_limit", "limit_price": 5}]},
+            "/open_orders/0/stop_price",
+            "a stop, stop_limit or trailing_stop order needs a stop_price",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER, OPEN_ORDER]},
+            "/open_orders/1/id",
+            "the id 'o1' is open order 0's already",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"positions": [{"symbol": "SQ"}]},
+            "/positions/0/quantity",
+            "is required",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"cash": 5},
+            "/cash",
+            "is not a member here; the known ones are equity, open_orders, positions",
+        ),
+        ("PUT", "/clock", [1], "", "the body must be a JSON object"),
+        ("GET", "/trades", None, "", "give the query parameter signal_id or log_id"),
+        ("GET", "/log?limit=0", None, "", "the query parameter limit must be a whole number from 1 to 10000"),
     ],
 )
-def test_invalid_webhook_requests_are_400_with_the_reason(client, body):
-    answer = control(client, "POST", "/webhooks", body, status=400)
-    assert answer["messageCode"] == "control-invalid-request" and answer["errors"]
+def test_an_invalid_control_request_names_the_member_by_its_pointer_and_says_what_is_wrong(
+    client, method, path, body, pointer, message
+):
+    account = webhook(client)["subscriptions"][0]["account_id"]
+    answer = control(client, method, path.replace("{account}", account), body, status=400)
+    assert answer["errors"] == [{"pointer": pointer, "message": message}]
+    words = f"{pointer}: {message}" if pointer else message
+    assert (answer["messageCode"], answer["message"]) == (
+        "control-invalid-request",
+        f"Invalid control request: {words}",
+    )
 
 
-def test_request_bodies_are_checked_against_the_control_api_schema(client):
-    body = {"subscriptions": [{"settings": {"allowed_sides": "long"}}]}
+@pytest.mark.decision("D-080")
+def test_every_problem_of_a_request_is_listed_in_the_order_of_its_pointer(client):
+    body = {"asset_class": "forex", "subscriptions": [{"settings": {"allowed_sides": "long", "colour": 1}}]}
     answer = control(client, "POST", "/webhooks", body, status=400)
-    assert answer["errors"][0].startswith("/subscriptions/0/settings/allowed_sides: 'long' is not one of")
+    assert [error["pointer"] for error in answer["errors"]] == [
+        "/asset_class",
+        f"{SETTINGS}/allowed_sides",
+        f"{SETTINGS}/colour",
+    ]
+    assert answer["message"].endswith("(and 2 more)")
+
+
+@pytest.mark.decision("D-080")
+def test_an_open_order_id_of_another_account_is_refused_by_its_pointer(client):
+    first, second = (webhook(client)["subscriptions"][0]["account_id"] for _ in range(2))
+    control(client, "PUT", f"/accounts/{first}", {"open_orders": [OPEN_ORDER]})
+    answer = control(client, "PUT", f"/accounts/{second}", {"open_orders": [OPEN_ORDER]}, status=400)
+    assert answer["errors"] == [
+        {"pointer": "/open_orders/0/id", "message": "the id 'o1' is an open order of another account already"}
+    ]
 
 
 def test_the_main_document_take_profit_18500_plus_100_is_18600(client):
@@ -311,3 +482,79 @@ def test_a_grace_that_is_no_duration_of_at_most_7_days_is_refused(client, body):
     created = webhook(client)
     answer = control(client, "POST", f"/webhooks/{created['uuid']}/rotate", body, status=400)
     assert answer["messageCode"] == "control-invalid-request"
+
+
+@pytest.mark.parametrize(
+    ("arranged", "ticker", "held"),
+    [
+        ("sq", "SQ", "SQ"),
+        (" Sq ", "sq", "SQ"),
+        ("sq_051024c68", "SQ 240510C68", "SQ 240510C68"),
+        ("mnqz2023", "MNQZ2023", "MNQZ2023"),
+    ],
+)
+def test_symbols_of_positions_orders_and_quotes_take_the_form_signals_trade(client, arranged, ticker, held):
+    asset_class = {"SQ": "stocks", "SQ 240510C68": "options", "MNQZ2023": "futures"}[held]
+    created = webhook(client, asset_class)
+    account_id = created["subscriptions"][0]["account_id"]
+    order = {"id": "o1", "symbol": arranged, "side": "buy", "quantity": 1, "order_type": "limit"}
+    body = {"positions": [{"symbol": arranged, "quantity": 2}], "open_orders": [order | {"limit_price": 1}]}
+    account = control(client, "PUT", f"/accounts/{account_id}", body)
+    symbols = [p["symbol"] for p in account["positions"]] + [o["symbol"] for o in account["open_orders"]]
+    assert symbols == [held, held]
+    assert control(client, "PUT", f"/quotes/{arranged}", {"bid": 9, "ask": 11})["symbol"] == held
+    control(client, "PUT", "/clock", {"now": "2023-12-12T15:00:00Z"})
+    record = trade(client, signal(client, created, {"ticker": ticker, "action": "exit", "cancel": True}))
+    assert record["plan"]["cancel_order_ids"] == ["o1"]
+    assert (record["plan"]["exit"]["quantity"], record["fills"][0]["price"]) == (2, 9)
+    assert control(client, "GET", f"/accounts/{account_id}")["positions"] == []
+
+
+@pytest.mark.decision("D-078")
+def test_a_replaced_quantity_type_is_a_structured_note_of_the_trade(client):
+    created = webhook(client, settings={"use_signal_quantity": True})
+    control(client, "PUT", "/quotes/SQ", {"bid": 99.99, "ask": 100.01})
+    body = {"ticker": "SQ", "action": "buy", "quantityType": "dollar_amount", "quantity": 1000}
+    plan = trade(client, signal(client, created, body))["plan"]
+    assert plan["entry"]["quantity"] == 1000
+    (note,) = plan["notes"]
+    assert {key: note[key] for key in ("field", "asked", "used", "setting")} == {
+        "field": "quantityType",
+        "asked": "dollar_amount",
+        "used": "fixed_quantity",
+        "setting": "allow_signal_quantity_type_override",
+    }
+    assert "quantity 1000 was read as fixed_quantity" in note["message"]
+
+
+@pytest.mark.decision("D-078")
+def test_a_note_shows_its_numbers_and_members_as_json(client):
+    created = webhook(client, settings={"take_profit": {"percent": 10}})
+    control(client, "PUT", "/quotes/SQ", {"bid": 99.99, "ask": 100.01})
+    body = {"ticker": "SQ", "action": "buy", "quantity": 2.5, "takeProfit": {"limitPrice": 120.5}}
+    notes = trade(client, signal(client, created, body))["plan"]["notes"]
+    assert [(n["field"], n["asked"], n["used"], n["setting"]) for n in notes] == [
+        ("quantity", 2.5, 1, "use_signal_quantity"),
+        ("takeProfit", {"limitPrice": 120.5}, {"percent": 10}, "use_signal_take_profit"),
+    ]
+
+
+@pytest.mark.decision("D-079")
+def test_a_market_order_with_nothing_to_fill_at_waits_noted_and_fills_at_the_next_quote(client):
+    created = webhook(client)
+    account_id = created["subscriptions"][0]["account_id"]
+    control(client, "PUT", f"/accounts/{account_id}", {"positions": [{"symbol": "sq", "quantity": -10}]})
+    record = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy"}))
+    assert record["fills"] == [] and [o["role"] for o in record["open_orders_after"]] == ["exit", "entry"]
+    assert [(n["field"], n["message"].split(":")[0]) for n in record["plan"]["notes"]] == [
+        ("signalPrice", "exit"),
+        ("signalPrice", "entry"),
+    ]
+    control(client, "PUT", "/quotes/AMD", {"bid": 1, "ask": 2})  # another symbol's quote fills nothing
+    assert len(control(client, "GET", f"/accounts/{account_id}")["open_orders"]) == 2
+    control(client, "PUT", "/quotes/sq", {"bid": 69, "ask": 71})
+    account = control(client, "GET", f"/accounts/{account_id}")
+    assert (account["positions"], account["open_orders"]) == (
+        [{"symbol": "SQ", "quantity": 1, "avg_price": 71}],
+        [],
+    )

@@ -112,11 +112,15 @@ def test_error_bodies_are_closed_and_only_400_lists_errors():
     invalid = validator_at("/components/schemas/InvalidRequestError")
     unauthorized = validator_at("/components/schemas/UnauthorizedError")
     error = {"success": False, "messageCode": "control-unauthorized", "message": "no"}
+    problem = {"pointer": "/x", "message": "bad"}
     assert unauthorized.is_valid(error)
-    assert not unauthorized.is_valid(error | {"errors": ["/: no"]})
+    assert not unauthorized.is_valid(error | {"errors": [problem]})
     assert not unauthorized.is_valid(error | {"logId": "x"})
     assert not invalid.is_valid(error | {"messageCode": "control-invalid-request"})
-    assert invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": ["/x: bad"]})
+    assert invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": [problem]})
+    assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": ["/x: bad"]})
+    for wrong in ({"pointer": "x", "message": "bad"}, {"pointer": "/x"}, problem | {"code": 1}):
+        assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": [wrong]})
 
 
 def test_subscription_settings_name_every_planner_setting():

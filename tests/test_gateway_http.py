@@ -1,8 +1,10 @@
 """The gateway served for real (gunicorn on a loopback port): every outcome over HTTP."""
 
+import gzip
 import json
 import socket
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -366,3 +368,141 @@ def test_passwords_are_in_neither_the_database_nor_the_logs(gateway):
 def test_start_up_prints_every_webhook_url_with_its_password_masked(gateway):
     printed = {url.split(WEBHOOK_PREFIX)[1] for url in gateway.webhook_urls}
     assert printed == {f"{hook.uuid}/****" for hook in HOOKS.values()}
+
+
+GZIP_SIGNAL = gzip.compress(SIGNAL)
+# A signal padded to 10 MB compresses to about 10 KB: a body under the limit that inflates past it.
+BOMB = gzip.compress(b'{"ticker": "AMD", "action": "buy", "extras": {"pad": "' + b"x" * 10_000_000 + b'"}}')
+
+
+@pytest.mark.decision("D-084")
+@pytest.mark.parametrize(
+    ("content_encoding", "body"),
+    [
+        ("gzip", GZIP_SIGNAL),
+        ("x-gzip", GZIP_SIGNAL),
+        ("GZip", GZIP_SIGNAL),
+        ("deflate", zlib.compress(SIGNAL)),
+        ("identity", SIGNAL),
+        ("gzip, identity", GZIP_SIGNAL),
+        ("deflate, gzip", gzip.compress(zlib.compress(SIGNAL))),
+        ("gzip", gzip.compress(SIGNAL[:12]) + gzip.compress(SIGNAL[12:])),  # two gzip members
+    ],
+    ids=["gzip", "x-gzip", "GZip", "deflate", "identity", "gzip, identity", "deflate, gzip", "two members"],
+)
+def test_a_compressed_body_is_decoded_and_logged_decoded(gateway, content_encoding, body):
+    answer = assert_accepted(post(gateway, "stocks", body, headers={"Content-Encoding": content_encoding}))
+    assert answer["payload"] == {"ticker": "AMD", "action": "buy"}
+    assert _log_row(gateway, answer["logId"])["body"] == SIGNAL
+
+
+@pytest.mark.decision("D-084")
+def test_a_compressed_chunked_body_is_decoded(gateway):
+    chunks = iter([GZIP_SIGNAL[:10], GZIP_SIGNAL[10:]])
+    assert_accepted(post(gateway, "stocks", chunks, headers={"Content-Encoding": "gzip"}))
+
+
+@pytest.mark.decision("D-084")
+@pytest.mark.parametrize(
+    ("content_encoding", "body"),
+    [
+        ("deflate", SIGNAL),
+        ("gzip", SIGNAL),
+        ("gzip", GZIP_SIGNAL[:-4]),
+        ("gzip", GZIP_SIGNAL + b"trailing"),
+        ("gzip", GZIP_SIGNAL[:20] + bytes([GZIP_SIGNAL[20] ^ 1]) + GZIP_SIGNAL[21:]),
+        ("deflate", zlib.compress(SIGNAL)[2:-4]),
+        ("deflate", zlib.compress(SIGNAL) * 2),
+        ("gzip", b""),
+        ("gzip, deflate", gzip.compress(zlib.compress(SIGNAL))),
+    ],
+    ids=[
+        "deflate label on a plain body",
+        "gzip label on a plain body",
+        "gzip cut short",
+        "bytes after the gzip data",
+        "a gzip checksum that fails",
+        "raw deflate",
+        "two zlib streams",
+        "an empty gzip body",
+        "codings named in the wrong order",
+    ],
+)
+def test_a_body_that_does_not_decode_under_its_label_is_malformed_content_encoding(
+    gateway, content_encoding, body
+):
+    response = post(gateway, "stocks", body, headers={"Content-Encoding": content_encoding})
+    assert_error(response, "malformed-content-encoding")
+
+
+@pytest.mark.decision("D-084")
+@pytest.mark.parametrize("content_encoding", ["br", "compress", "zstd", "x-conformance-unknown", "gzip, br"])
+def test_a_coding_the_gateway_does_not_decode_is_unsupported_content_encoding(gateway, content_encoding):
+    response = post(gateway, "stocks", SIGNAL, headers={"Content-Encoding": content_encoding})
+    assert_error(response, "unsupported-content-encoding")
+    assert response.headers["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.decision("D-084")
+def test_an_unsupported_coding_is_refused_before_the_body_size(gateway):
+    body = b"x" * (64 * 1024 + 1)
+    assert_error(
+        post(gateway, "stocks", body, headers={"Content-Encoding": "br"}), "unsupported-content-encoding"
+    )
+
+
+@pytest.mark.decision("D-084")
+def test_a_compressed_body_decoding_past_64_kib_is_payload_too_large_and_the_worker_goes_on(gateway):
+    assert len(BOMB) < 20_000
+    assert_error(post(gateway, "stocks", BOMB, headers={"Content-Encoding": "gzip"}), "payload-too-large")
+    assert_accepted(post(gateway, "stocks", SIGNAL))
+
+
+@pytest.mark.decision("D-084")
+def test_a_compressed_body_decoding_to_exactly_64_kib_is_read(gateway):
+    padded = SIGNAL + b" " * (64 * 1024 - len(SIGNAL))
+    assert_accepted(post(gateway, "stocks", gzip.compress(padded), headers={"Content-Encoding": "gzip"}))
+    too_long = gzip.compress(padded + b" ")
+    assert_error(post(gateway, "stocks", too_long, headers={"Content-Encoding": "gzip"}), "payload-too-large")
+
+
+def _http10(head: str) -> bytes:
+    return f"POST {HOOKS['stocks'].path} HTTP/1.0\r\nHost: x\r\n{head}\r\n".encode()
+
+
+@pytest.mark.decision("D-085")
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        _http10("") + SIGNAL,
+        _http10("Connection: keep-alive\r\n") + SIGNAL,
+        _http10(""),
+        _http10("Transfer-Encoding: chunked\r\n") + b"%x\r\n%s\r\n0\r\n\r\n" % (len(SIGNAL), SIGNAL),
+    ],
+    ids=["a body", "keep-alive and a body", "no body", "chunked"],
+)
+def test_an_http10_post_without_a_content_length_is_length_required(gateway, request_bytes):
+    status, headers, body = _raw_exchange(gateway, request_bytes)
+    assert (status, headers["Content-Type"], headers["Connection"]) == (411, "application/json", "close")
+    entry = error_codes()["length-required"]
+    assert json.loads(body) == {"success": False, "messageCode": "length-required", "message": entry.message}
+
+
+@pytest.mark.decision("D-085")
+def test_an_http10_post_with_a_content_length_is_read(gateway):
+    status, _, body = _raw_exchange(gateway, _http10(f"Content-Length: {len(SIGNAL)}\r\n") + SIGNAL)
+    assert (status, json.loads(body)["payload"]) == (200, {"ticker": "AMD", "action": "buy"})
+
+
+@pytest.mark.decision("D-085")
+def test_an_http10_get_without_a_content_length_is_post_required(gateway):
+    request_bytes = f"GET {HOOKS['stocks'].path} HTTP/1.0\r\nHost: x\r\n\r\n".encode()
+    status, _, body = _raw_exchange(gateway, request_bytes)
+    assert (status, json.loads(body)["messageCode"]) == (400, "post-required")
+
+
+@pytest.mark.decision("D-085")
+def test_an_http11_post_without_a_length_has_an_empty_body(gateway):
+    request_bytes = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    status, _, body = _raw_exchange(gateway, request_bytes)
+    assert (status, json.loads(body)["messageCode"]) == (400, "empty-json")

@@ -1,10 +1,12 @@
 """The planner's order and sizing cases (tests/planner_cases/): well-formed, and each the plan it states."""
 
+import dataclasses
 import json
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from reference_server.paper.planner import SubscriptionSettings
 from tests.planner import (
     case_file_validator,
     case_files,
@@ -53,7 +55,7 @@ def test_every_expected_part_that_differs_is_reported():
     wrong = {
         "rejection": "no-position",
         "cancel_order_ids": [],
-        "notes": ["a note"],
+        "notes": [{"field": "orderType"}],
         "orders": ["entry", "exit"],
         "exit": {"quantity": 9, "instruction": "sell"},
         "entry": None,
@@ -67,3 +69,34 @@ def test_every_expected_part_that_differs_is_reported():
 def test_descriptions_are_unique():
     descriptions = [case["description"] for _, case in CASES]
     assert len(descriptions) == len(set(descriptions))
+
+
+# Settings that can replace or leave out what a signal asks, besides every use_signal_* and
+# allow_signal_* setting: broker capabilities, fractions, sides and windows (D-078).
+REPLACING_SETTINGS = {
+    "broker.order_types",
+    "broker.time_in_force",
+    "broker.fractional",
+    "fractional",
+    "allowed_sides",
+    "trading_windows",
+    "allow_exits_outside_windows",
+    "allow_cancels_outside_windows",
+}
+
+
+@pytest.mark.decision("D-078")
+def test_every_setting_that_can_replace_a_signal_field_has_a_case_with_its_note():
+    signal_settings = {
+        field.name
+        for field in dataclasses.fields(SubscriptionSettings)
+        if field.name.startswith(("use_signal_", "allow_signal_"))
+    }
+    noted = {
+        note["setting"]
+        for file, case in CASES
+        if file == "notes"
+        for note in case["plan"].get("notes", [])
+        if note.get("setting")
+    }
+    assert sorted((signal_settings | REPLACING_SETTINGS) - noted) == []

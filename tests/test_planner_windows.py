@@ -121,7 +121,10 @@ def test_a_reversal_outside_the_windows_exits_but_does_not_enter():
     assert (
         brief(result.exit) == ("buy_to_cover", 3) and result.entry is None and result.cancel_order_ids == ()
     )
-    assert result.notes == ("cancel omitted: outside-trading-window", "entry omitted: outside-trading-window")
+    assert [(note.field, note.setting, note.message) for note in result.notes] == [
+        ("cancel", "allow_cancels_outside_windows", "cancel omitted: outside-trading-window"),
+        ("entry", "trading_windows", "entry omitted: outside-trading-window"),
+    ]
 
 
 def test_an_entry_outside_the_windows_is_rejected_even_when_exits_and_cancels_are_allowed():

@@ -1,7 +1,9 @@
 """The two ways the webhook is served, the Flask view and the answerer of requests read whole
 (webhook/api.py), answer every request alike."""
 
+import gzip
 import json
+import zlib
 
 import pytest
 
@@ -45,7 +47,8 @@ def _by_flask(app, path: str, body: bytes, forwarded_for: str | None = None) -> 
 
 
 def _by_answerer(app, path: str, body: bytes | None, forwarded_for: str | None = None) -> tuple:
-    answer = answer_read_request(app, path, "10.0.0.7", [forwarded_for] if forwarded_for else [], body)
+    headers = [(b"x-forwarded-for", forwarded_for.encode())] if forwarded_for else []
+    answer = answer_read_request(app, path, "10.0.0.7", headers, body)
     assert answer is not None
     return _comparable(answer.status, answer.body, dict(answer.headers))
 
@@ -133,3 +136,25 @@ def test_behind_a_trusted_proxy_both_log_the_forwarded_address(tmp_path):
         with app.app_context():
             (entry,) = read_entries(get_db())
         assert entry.source_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("coding", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("gzip", lambda body: body),  # a plain body labelled gzip
+        ("br", lambda body: body),
+    ],
+)
+def test_a_content_coding_gets_the_same_answer(apps, coding, encode):
+    by_flask, by_answerer = apps
+    body = encode(b'{"ticker": "AMD", "action": "buy"}')
+    response = by_flask.test_client().post(DEMO_PATH, data=body, headers={"Content-Encoding": coding})
+    other = {k: v for k, v in response.headers.items() if k not in ("Content-Type", "Content-Length")}
+    answer = answer_read_request(
+        by_answerer, DEMO_PATH, "10.0.0.7", [(b"content-encoding", coding.encode())], body
+    )
+    assert _comparable(response.status_code, response.data, other) == _comparable(
+        answer.status, answer.body, dict(answer.headers)
+    )

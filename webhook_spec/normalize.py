@@ -46,8 +46,13 @@ def _normalize_object(schema: dict[str, Any], document: dict[str, Any]) -> dict[
     return result
 
 
+def normalize_ticker(ticker: str) -> str:
+    """A ticker as the gateway compares it: trimmed and upper-cased."""
+    return ticker.strip().upper()
+
+
 def normalize(document: dict[str, Any]) -> dict[str, Any]:
     """Known fields only, aliases replaced, numeric strings as numbers, ticker trimmed and upper-cased."""
     signal = _normalize_object(signal_schema(), document)
-    signal["ticker"] = signal["ticker"].strip().upper()
+    signal["ticker"] = normalize_ticker(signal["ticker"])
     return signal

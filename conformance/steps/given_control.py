@@ -40,6 +40,7 @@ class ControlSession:
     positions: dict[str, dict] = field(default_factory=dict)
     open_orders: list[dict] = field(default_factory=list)
     clock_set: bool = False
+    refused: requests.Response | None = None  # the answer to a control request a scenario sent itself
     previous_webhook: Webhook | None = None  # the webhook as it was before its password was rotated
 
     def account(self) -> str:
@@ -203,3 +204,10 @@ def the_signal_is_sent_with_the_old_password(
     if control.previous_webhook is None:
         raise AssertionError("the scenario rotated no password")
     client.send("POST", control.previous_webhook.path, docstring.encode("utf-8"), request_headers)
+
+
+@when(parsers.re(r"the control request (?P<method>GET|PUT|POST|DELETE) (?P<path>\S+) is sent:"))
+def the_control_request_is_sent(control: ControlSession, method: str, path: str, docstring: str) -> None:
+    """Send a control request with this JSON body (`{account}` in the path: the scenario's account)."""
+    body = json.loads(docstring)
+    control.refused = control.client.send(method, path.replace("{account}", control.account()), body)

@@ -8,6 +8,8 @@ from pytest_bdd import parsers, then
 
 from conformance.client import Exchange
 from conformance.contract import response_problems
+from conformance.steps.fixtures import not_applicable
+from conformance.steps.then import the_signal_is_accepted
 from conformance.steps.when_robustness import Probe
 from webhook_spec.catalogue import error_codes
 
@@ -30,6 +32,22 @@ def _failed(probes: list[Probe], problem: Callable[[Probe], str | None]) -> None
     limited = any(probe.exchange.status == 429 for probe in probes)
     summary = f"{RATE_LIMITED}; " * limited + f"{len(found)} of {len(probes)} answers are wrong"
     assert not found, f"{summary}; " + "; ".join(found[:MAX_LISTED])
+
+
+@then(parsers.parse("the signal is accepted, unless the target refuses {coding}"))
+def the_signal_is_accepted_unless_its_coding_is_refused(client, coding: str) -> None:
+    """The last response is a 200, or 415 unsupported-content-encoding (a gateway need not decode
+    `coding`, D-084): then the scenario does not apply. Anything else fails, such as the compressed
+    bytes read as JSON."""
+    assert client.exchanges, "no request was sent"
+    exchange = client.exchanges[-1]
+    if (exchange.status, _code(exchange)) == (415, "unsupported-content-encoding"):
+        problems = response_problems(exchange)
+        assert not problems, f"the response breaks schema/openapi.yaml: {'; '.join(problems)}"
+        not_applicable(
+            f"the target does not decode {coding} (415 unsupported-content-encoding, as D-084 allows)"
+        )
+    the_signal_is_accepted(client)
 
 
 @then("the response is documented JSON, not a server error")

@@ -1,4 +1,5 @@
-"""Then steps over the trade a signal made: its plan, its fills, and the account afterwards.
+"""Then steps over the trade a signal made: its plan, its fills, and the account afterwards; and over
+the answer to a control request the scenario sent itself.
 
 The trade is the one of the last accepted signal (the `id` of the last response, which must be a 200),
 read from the control API for the account of the scenario's webhook subscription.
@@ -269,3 +270,64 @@ def the_signal_latency_is(client, control, seconds: str) -> None:
     assert entries, f"the log has no entry {log_id}"
     got = entries[0].get("latency_seconds")
     assert got is not None and _decimal(got) == Decimal(seconds), f"the latency is {got!r}"
+
+
+@then(
+    parsers.re(
+        r"the plan notes (?P<field>\S+): asked (?P<asked>.+?), used (?P<used>.+?),"
+        r" decided by (?P<setting>\S+)"
+    )
+)
+def the_plan_notes(client, control, field: str, asked: str, used: str, setting: str) -> None:
+    """The plan has a note (D-078) that the signal's field, asked as `asked` (JSON), was replaced by
+    `used` (JSON), and names the setting that decided (`null`: a rule of the spec)."""
+    expected = {
+        "field": field,
+        "asked": json.loads(asked, parse_float=Decimal),
+        "used": json.loads(used, parse_float=Decimal),
+        "setting": json.loads(setting) if setting == "null" else setting,
+    }
+    plan = _acting_plan(client, control)
+    notes = [note for note in plan["notes"] if isinstance(note, dict) and note.get("field") == field]
+    assert any(not mismatches(expected, note) for note in notes), (
+        f"expected a note {_dump(expected)}; the plan's notes: {_dump(plan['notes'])}"
+    )
+    assert all(isinstance(note.get("message"), str) and note["message"] for note in notes), _dump(notes)
+
+
+@then("the plan has no notes")
+def the_plan_has_no_notes(client, control) -> None:
+    """The plan did all the signal asked: nothing replaced, ignored or left out (D-078)."""
+    plan = _acting_plan(client, control)
+    assert plan["notes"] == [], f"the plan has notes: {_dump(plan['notes'])}"
+
+
+# What a schema validator says when it cannot tell which branch failed: words that say nothing.
+UNSAID = ("is not valid under any of the given schemas", "should not be valid under")
+
+
+def _says_what_is_wrong(message: Any) -> bool:
+    return isinstance(message, str) and bool(message.strip()) and not any(s in message for s in UNSAID)
+
+
+@then(parsers.re(r'the control API refuses it at "(?P<pointer>[^"]*)" saying what is wrong'))
+def the_control_api_refuses_it_at(control, pointer: str) -> None:
+    """The control request was answered 400 control-invalid-request, and its errors name the member by
+    its JSON pointer with a message in words (D-080)."""
+    response = control.refused
+    assert response is not None, "the scenario sent no control request of its own"
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(
+            f"the answer is not JSON: {response.status_code} {response.text[:300]!r}"
+        ) from None
+    got = (response.status_code, body.get("messageCode"))
+    assert got == (400, "control-invalid-request"), f"expected 400 control-invalid-request: {_dump(body)}"
+    errors = body.get("errors")
+    assert isinstance(errors, list), f"the answer has no errors list: {_dump(body)}"
+    named = [error for error in errors if isinstance(error, dict) and error.get("pointer") == pointer]
+    assert named, f"no error names {pointer!r}: {_dump(errors)}"
+    assert all(_says_what_is_wrong(error.get("message")) for error in named), (
+        f"an error at {pointer!r} does not say what is wrong: {_dump(named)}"
+    )

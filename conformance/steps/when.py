@@ -148,4 +148,4 @@ def the_next_clock_minute_begins() -> None:
 def a_request_stalls(client, target) -> None:
     """Send an unfinished request line and headers, then nothing, and wait for the gateway's answer."""
     start = f"POST {target.webhook_path_start} HTTP/1.1\r\nHost: gateway\r\n".encode()
-    client.send_stalled(start, target.read_timeout + 5)
+    client.send_raw(start, target.read_timeout + 5)

@@ -15,13 +15,14 @@ from conformance.robustness import (
     AS_DEEP_AS_FITS,
     BODY_LIMIT,
     StringProbe,
+    compressed,
     escape_probes,
     nested_body,
     numeric_fields,
     raw_byte_probes,
     signal_with,
 )
-from conformance.steps.when import WRONG_PASSWORD
+from conformance.steps.when import ACCEPTABLE_SIGNAL, WRONG_PASSWORD
 from conformance.target import Target, Webhook
 
 TRICKLE_SECONDS = 0.05  # between two bytes of a trickling connection
@@ -112,6 +113,38 @@ def the_same_body_with_the_wrong_password(client, webhook, request_headers) -> N
     assert client.exchanges, "no request was sent"
     password = WRONG_PASSWORD if webhook.password != WRONG_PASSWORD else WRONG_PASSWORD[::-1]
     _post(client, Webhook(webhook.uuid, password), request_headers, client.exchanges[-1].request_body)
+
+
+@when(parsers.parse("the signal is sent compressed with {coding}:"))
+def the_signal_is_sent_compressed(client, webhook, request_headers, coding: str, docstring: str) -> None:
+    """POST the docstring compressed with `coding` (gzip or deflate), labelled so by Content-Encoding."""
+    body = compressed(docstring.encode("utf-8"), coding)
+    _post(client, webhook, request_headers | {"Content-Encoding": coding}, body)
+
+
+@when(parsers.parse('the signal is sent uncompressed, labelled Content-Encoding "{coding}":'))
+def the_signal_is_sent_mislabelled(client, webhook, request_headers, coding: str, docstring: str) -> None:
+    """POST the docstring as it is, with a Content-Encoding header that says it is compressed."""
+    _post(client, webhook, request_headers | {"Content-Encoding": coding}, docstring.encode("utf-8"))
+
+
+@when(parsers.parse("a signal padded with spaces to {megabytes:d} MB is sent compressed with {coding}"))
+def a_padded_signal_is_sent_compressed(client, webhook, request_headers, megabytes: int, coding: str) -> None:
+    """POST an acceptable signal padded with spaces to `megabytes` MB, compressed with `coding`: a small
+    body that decodes far past the body size limit."""
+    body = compressed(ACCEPTABLE_SIGNAL.ljust(megabytes * 1_000_000, b" "), coding)
+    assert len(body) <= BODY_LIMIT, f"{len(body)} bytes compressed: past the body limit"
+    _post(client, webhook, request_headers | {"Content-Encoding": coding}, body)
+
+
+@when("the signal is sent over HTTP/1.0 without a Content-Length:")
+def the_signal_is_sent_over_http10(client, target: Target, webhook, docstring: str) -> None:
+    """Send the docstring as the body of an HTTP/1.0 POST with no Content-Length (its end shown only by
+    the connection's close, which HTTP/1.0 does not allow for a request) and read the answer."""
+    path = urlsplit(client.base_url).path + webhook.path
+    head = f"POST {path} HTTP/1.0\r\nHost: {urlsplit(client.base_url).netloc}\r\n"
+    request = (head + "Content-Type: application/json\r\n\r\n").encode("latin-1") + docstring.encode("utf-8")
+    client.send_raw(request, target.read_timeout + 5, webhook.path)
 
 
 def _connect(target: Target) -> socket.socket:

@@ -51,6 +51,40 @@ def fill_price(order: Order, quote: Quote | None, signal_price: Decimal | None) 
     return None  # stop, stop_limit and trailing_stop orders wait for their trigger
 
 
+def unpriced_market_orders(
+    plan: Plan, quote: Quote | None, signal_price: Decimal | None
+) -> tuple[Order, ...]:
+    """The plan's market exit and entry that have nothing to fill at: no quote and no signalPrice.
+
+    They rest open until a quote for their symbol is set (fill_waiting, DECISIONS D-079).
+    """
+    return tuple(
+        order
+        for order in (plan.exit, plan.entry)
+        if order is not None
+        and order.order_type == "market"
+        and fill_price(order, quote, signal_price) is None
+    )
+
+
+def fill_waiting(account: AccountSnapshot, symbol: str, quote: Quote) -> AccountSnapshot:
+    """The account after its open market orders in `symbol` fill at a new quote, oldest first (D-079)."""
+    positions = {position.symbol: position for position in account.positions}
+    waiting = []
+    for order in account.open_orders:
+        price = _side_price(order.side, quote, None) if order.symbol == symbol else None
+        if order.order_type != "market" or price is None:
+            waiting.append(order)
+            continue
+        held = positions.pop(symbol, None) or Position(symbol=symbol, quantity=Decimal(0))
+        after = apply_fill(held, order.side, order.quantity, price)
+        if after is not None:
+            positions[symbol] = after
+    return AccountSnapshot(
+        equity=account.equity, positions=tuple(positions.values()), open_orders=tuple(waiting)
+    )
+
+
 def apply_fill(position: Position | None, side: str, quantity: Decimal, price: Decimal) -> Position | None:
     """The position after a fill; the average price moves only when the position grows or flips."""
     held = position.quantity if position else Decimal(0)

@@ -6,16 +6,20 @@ tables' rows. Out: rows for the paper tables, and plans, orders, accounts and tr
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from reference_server.paper.instruments import traded_symbol
 from reference_server.paper.planner import (
     AccountSnapshot,
     BrokerCapabilities,
     Instrument,
+    Note,
     OpenOrder,
     Order,
     Plan,
@@ -30,6 +34,19 @@ from reference_server.paper.planner import (
 
 if TYPE_CHECKING:
     from reference_server.paper.broker import Fill
+
+
+class InvalidMember(ValueError):
+    """A member of the control API's JSON that its schema lets through and the paper broker cannot
+    take; `path` leads to it from the object converted (DECISIONS D-080)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def within(self, *outer: str | int) -> InvalidMember:
+        """The same problem, its path led to from an enclosing object."""
+        return InvalidMember((*outer, *self.path), str(self))
 
 
 def decimal(value: Any) -> Decimal | None:
@@ -60,14 +77,39 @@ def _decimals(data: Mapping[str, Any], names: dict[str, str]) -> dict[str, Decim
     return {field: decimal(data.get(key)) for key, field in names.items() if key in data}
 
 
+def _zone(name: str) -> str:
+    """An IANA time zone name; InvalidMember names the closest one when it is unknown."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(name, available_timezones(), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise InvalidMember(("timezone",), f"unknown time zone '{name}'{hint}") from None
+    return name
+
+
 def _window(data: dict[str, Any]) -> TradingWindow:
     days = frozenset(data["days"]) if "days" in data else frozenset(range(7))
-    return TradingWindow(
-        timezone=data["timezone"],
-        start=time.fromisoformat(data["start"]),
-        end=time.fromisoformat(data["end"]),
-        days=days,
-    )
+    timezone = _zone(data["timezone"])
+    try:
+        return TradingWindow(
+            timezone=timezone,
+            start=time.fromisoformat(data["start"]),
+            end=time.fromisoformat(data["end"]),
+            days=days,
+        )
+    except ValueError as error:
+        raise InvalidMember((), str(error)) from None
+
+
+def _windows(items: list[dict[str, Any]]) -> tuple[TradingWindow, ...]:
+    windows = []
+    for index, item in enumerate(items):
+        try:
+            windows.append(_window(item))
+        except InvalidMember as error:
+            raise error.within(index) from None
+    return tuple(windows)
 
 
 def _broker(data: dict[str, Any]) -> BrokerCapabilities:
@@ -94,25 +136,30 @@ _NESTED = {
         **_decimals(d, {"limit_price": "limit_price", "percent": "percent", "amount": "amount"})
     ),
     "stop_loss": lambda d: StopLoss(type=d.get("type"), **_decimals(d, _STOP_LOSS_KEYS)),
-    "trading_windows": lambda items: tuple(_window(item) for item in items),
+    "trading_windows": _windows,
     "broker": _broker,
 }
 
 
 def settings_from_json(data: dict[str, Any]) -> SubscriptionSettings:
-    """Subscription settings from the control API's SETTINGS object; ValueError says what is wrong."""
+    """Subscription settings from the control API's SETTINGS object; InvalidMember says what is wrong
+    and where."""
     known = {field.name for field in fields(SubscriptionSettings)}
-    unknown = set(data) - known
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}")
+    for name in sorted(set(data) - known):
+        raise InvalidMember((name,), "is not a subscription setting")
     values = {}
     for key, value in data.items():
         convert = _NESTED.get(key)
         try:
             values[key] = value if convert is None or value is None else convert(value)
+        except InvalidMember as error:
+            raise error.within(key) from None
         except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{key}: {error}") from None
-    return SubscriptionSettings(**values)
+            raise InvalidMember((key,), str(error)) from None
+    try:
+        return SubscriptionSettings(**values)
+    except ValueError as error:
+        raise InvalidMember((), str(error)) from None
 
 
 def quote_from(data: Mapping[str, Any]) -> Quote:
@@ -123,7 +170,9 @@ def quote_from(data: Mapping[str, Any]) -> Quote:
 def position_from(data: Mapping[str, Any]) -> Position:
     """A position from the control API's JSON or a positions row (avg_price may be left out)."""
     return Position(
-        symbol=data["symbol"], quantity=decimal(data["quantity"]), avg_price=decimal(data.get("avg_price"))
+        symbol=traded_symbol(data["symbol"]),
+        quantity=decimal(data["quantity"]),
+        avg_price=decimal(data.get("avg_price")),
     )
 
 
@@ -132,7 +181,7 @@ def open_order_from(data: Mapping[str, Any], default_id: str | None = None) -> O
     open_orders row."""
     return OpenOrder(
         id=data.get("id") or default_id,
-        symbol=data["symbol"],
+        symbol=traded_symbol(data["symbol"]),
         side=data["side"],
         quantity=decimal(data["quantity"]),
         order_type=data.get("order_type", "market"),
@@ -149,9 +198,13 @@ def account_from(data: Mapping[str, Any], account: AccountSnapshot) -> AccountSn
     if "positions" in data:
         parts["positions"] = tuple(position_from(item) for item in data["positions"])
     if "open_orders" in data:
-        parts["open_orders"] = tuple(
-            open_order_from(item, f"ord-{index}") for index, item in enumerate(data["open_orders"])
-        )
+        orders = tuple(open_order_from(item, f"ord-{i}") for i, item in enumerate(data["open_orders"]))
+        first: dict[str, int] = {}
+        for index, order in enumerate(orders):
+            if first.setdefault(order.id, index) != index:
+                message = f"the id '{order.id}' is open order {first[order.id]}'s already"
+                raise InvalidMember(("open_orders", index, "id"), message)
+        parts["open_orders"] = orders
     return replace(account, **parts)
 
 
@@ -239,12 +292,32 @@ def order_json(order: Order | None) -> dict[str, Any] | None:
     }
 
 
+def _note_value(value: Any) -> Any:
+    """A note's asked or used value as JSON: numbers as numbers, members too."""
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dict):
+        return {name: _note_value(member) for name, member in value.items()}
+    return value
+
+
+def note_json(note: Note) -> dict[str, Any]:
+    """A plan's note: the field, what was asked and used, the setting that decided, in words."""
+    return {
+        "field": note.field,
+        "asked": _note_value(note.asked),
+        "used": _note_value(note.used),
+        "setting": note.setting,
+        "message": note.message,
+    }
+
+
 def plan_json(plan: Plan) -> dict[str, Any]:
     """A plan, as the control API shows it."""
     return {
         "rejection": plan.rejection,
         "cancel_order_ids": list(plan.cancel_order_ids),
-        "notes": list(plan.notes),
+        "notes": [note_json(note) for note in plan.notes],
         "exit": order_json(plan.exit),
         "entry": order_json(plan.entry),
         "take_profit": order_json(plan.take_profit),

@@ -18,6 +18,7 @@ from reference_server.db import get_db, immediate_transaction
 from reference_server.paper import store as paper_store
 from reference_server.paper.clock import set_clock
 from reference_server.paper.codec import (
+    InvalidMember,
     account_from,
     account_json,
     decimal,
@@ -25,7 +26,9 @@ from reference_server.paper.codec import (
     quote_json,
     settings_from_json,
 )
-from reference_server.paper.trading import run_due_trades
+from reference_server.paper.control_errors import Problem, pointer_of, problem_in_words, schema_problems
+from reference_server.paper.instruments import traded_symbol
+from reference_server.paper.trading import fill_waiting_orders, run_due_trades
 from reference_server.webhook import signal_log
 from reference_server.webhook.api import ALL_METHODS
 from reference_server.webhook.rate_limit import reset_limits
@@ -46,7 +49,7 @@ MAX_LOG_ENTRIES = 10000
 class ControlError(Exception):
     """A control request the API refuses; rendered as the shared error shape."""
 
-    def __init__(self, status: int, code: str, message: str, errors: list[str] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, errors: list[Problem] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
 
@@ -55,14 +58,23 @@ class ControlError(Exception):
 def _refused(error: ControlError) -> Response:
     body: dict[str, Any] = {"success": False, "messageCode": error.code, "message": error.message}
     if error.errors:
-        body["errors"] = error.errors
+        body["errors"] = [problem.as_json() for problem in error.errors]
     response = jsonify(body)
     response.status_code = error.status
     return response
 
 
-def _invalid(message: str) -> ControlError:
-    return ControlError(400, "control-invalid-request", f"Invalid control request: {message}", [message])
+def _invalid(*problems: Problem) -> ControlError:
+    """A 400 naming each problem by its JSON pointer (DECISIONS D-080)."""
+    message = f"Invalid control request: {problem_in_words(problems[0])}"
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more)"
+    return ControlError(400, "control-invalid-request", message, list(problems))
+
+
+def _invalid_member(error: InvalidMember, *outer: str | int) -> ControlError:
+    """A 400 for a member the paper broker cannot take, at its pointer inside the body."""
+    return _invalid(Problem(pointer_of((*outer, *error.path)), str(error)))
 
 
 @bp.before_request
@@ -93,16 +105,11 @@ def _body() -> dict[str, Any]:
     except BodyError:
         body = None
     if not isinstance(body, dict):
-        raise _invalid("the body must be a JSON object")
+        raise _invalid(Problem("", "the body must be a JSON object"))
     validator = CONTROL_API.request_validator(_operation_path(), request.method)
-    errors = (
-        [] if validator is None else sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
-    )
-    if errors:
-        problems = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
-        raise ControlError(
-            400, "control-invalid-request", f"Invalid control request: {problems[0]}", problems
-        )
+    problems = [] if validator is None else schema_problems(validator.iter_errors(body))
+    if problems:
+        raise _invalid(*problems)
     return body
 
 
@@ -121,22 +128,21 @@ def reset() -> Response:
 def _webhook_settings(body: dict[str, Any]) -> dict[str, Any]:
     try:
         return check_webhook_settings({"rate_limits": scenario_rate_limits()} | body, "webhook")
-    except ConfigError as error:
-        raise _invalid(str(error)) from None
+    except ConfigError as error:  # "webhook.ip_addresses: what is wrong" or "webhook: what is wrong"
+        where, _, message = str(error).partition(": ")
+        member = where.partition(".")[2]
+        raise _invalid(Problem(pointer_of(member.split(".") if member else ()), message)) from None
 
 
 def _subscriptions(body: dict[str, Any]) -> list[tuple[dict, Decimal | None]]:
-    entries = body.get("subscriptions", [{}])
-    if not isinstance(entries, list):
-        raise _invalid("subscriptions must be a list")
     result = []
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(body.get("subscriptions", [{}])):
         settings = entry.get("settings", {})
         try:
             settings_from_json(settings)
-            equity = decimal(entry.get("account", {}).get("equity", paper_store.DEFAULT_EQUITY))
-        except (ValueError, TypeError, AttributeError) as error:
-            raise _invalid(f"subscriptions/{index}: {error}") from None
+        except InvalidMember as error:
+            raise _invalid_member(error, "subscriptions", index, "settings") from None
+        equity = decimal(entry.get("account", {}).get("equity", paper_store.DEFAULT_EQUITY))
         result.append((settings, equity))
     return result
 
@@ -207,23 +213,25 @@ def put_account(account_id: str) -> Response:
         account, roles = paper_store.load_account(db, account_id)
         try:
             account = account_from(body, account)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise _invalid(f"account: {error!r}") from None
+        except InvalidMember as error:
+            raise _invalid_member(error) from None
+        ids = [order.id for order in account.open_orders]
+        for taken in paper_store.order_ids_elsewhere(db, account_id, ids):
+            message = f"the id '{taken}' is an open order of another account already"
+            raise _invalid(Problem(pointer_of(("open_orders", ids.index(taken), "id")), message))
         paper_store.save_account(db, account_id, account, roles)
     return get_account(account_id)
 
 
 @bp.put("/quotes/<symbol>")
 def put_quote(symbol: str) -> Response:
-    """Set a symbol's quote (bid, ask, last; any may be null)."""
-    try:
-        quote = quote_from(_body())
-    except ValueError as error:
-        raise _invalid(str(error)) from None
-    db = get_db()
+    """Set a symbol's quote (bid, ask, last; any may be null); market orders waiting for one fill."""
+    quote = quote_from(_body())
+    symbol, db = traded_symbol(symbol), get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, symbol.upper(), quote)
-    return jsonify(quote_json(symbol.upper(), quote))
+        paper_store.set_quote(db, symbol, quote)
+        fill_waiting_orders(db, symbol, quote)
+    return jsonify(quote_json(symbol, quote))
 
 
 @bp.delete("/quotes/<symbol>")
@@ -231,7 +239,7 @@ def delete_quote(symbol: str) -> Response:
     """Remove a symbol's quote."""
     db = get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, symbol.upper(), None)
+        paper_store.set_quote(db, traded_symbol(symbol), None)
     return jsonify({"success": True})
 
 
@@ -239,12 +247,7 @@ def delete_quote(symbol: str) -> Response:
 def put_clock() -> Response:
     """Fix the gateway's clock at an instant, or let it run (null)."""
     now = _body().get("now")
-    try:
-        moment = None if now is None else datetime.fromisoformat(str(now).replace("Z", "+00:00"))
-    except ValueError:
-        raise _invalid(f"now: {now!r} is not an RFC 3339 date-time") from None
-    if moment is not None and moment.tzinfo is None:
-        raise _invalid("now: a date-time needs a time zone")
+    moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
     db = get_db()
     with immediate_transaction(db):
         set_clock(db, moment)
@@ -257,7 +260,7 @@ def trades() -> Response:
     """The trades a signal caused, by ?signal_id= or ?log_id=."""
     signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
     if not signal_id and not log_id:
-        raise _invalid("give signal_id or log_id")
+        raise _invalid(Problem("", "give the query parameter signal_id or log_id"))
     _run_due_trades()
     return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
 
@@ -268,8 +271,10 @@ def log() -> Response:
     try:
         limit = int(request.args.get("limit", 100))
     except ValueError:
-        raise _invalid("limit must be a whole number") from None
+        limit = 0
     if not 1 <= limit <= MAX_LOG_ENTRIES:
-        raise _invalid(f"limit must be from 1 to {MAX_LOG_ENTRIES}")
+        raise _invalid(
+            Problem("", f"the query parameter limit must be a whole number from 1 to {MAX_LOG_ENTRIES}")
+        )
     entries = signal_log.read_entries(get_db(), request.args.get("webhook"), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})

@@ -22,11 +22,22 @@ from reference_server.webhook.symbols import (
     front_month,
 )
 from reference_server.webhook.tickers import Listing, TickerDatabase
-from webhook_spec.normalize import canonical_decimal
+from webhook_spec.normalize import canonical_decimal, normalize_ticker
 
 CHAIN_WEEKS = 104  # weekly expirations the synthetic option chain lists, about two years
 CHAIN_STRIKES_EACH_SIDE = 30
 Resolved = Listing | OptionContract | FuturesContract
+
+
+def traded_symbol(text: str) -> str:
+    """The one form of a symbol every control-API input takes (quotes, positions, orders): the signal's
+    ticker normalization (trimmed, upper-cased), and a contract in the form trades name it
+    (`sq_051024c68` is `SQ 240510C68`), so an arranged position matches the instrument a signal trades."""
+    ticker = normalize_ticker(text)
+    contract = classify(ticker).contract
+    if isinstance(contract, OptionContract | FuturesContract):
+        return contract.symbol
+    return ticker
 
 
 def _option_from_fields(root: str, signal: Mapping[str, Any]) -> OptionContract | None:

@@ -92,6 +92,15 @@ def load_account(db: sqlite3.Connection, account_id: str) -> tuple[AccountSnapsh
     return snapshot, {row["id"]: row["role"] for row in rows}
 
 
+def order_ids_elsewhere(db: sqlite3.Connection, account_id: str, ids: list[str]) -> list[str]:
+    """Those of `ids` that name open orders of other accounts (an order id is unique at the broker)."""
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        f"SELECT id FROM open_orders WHERE account_id != ? AND id IN ({marks})", (account_id, *ids)
+    )
+    return [row["id"] for row in rows]
+
+
 def save_account(
     db: sqlite3.Connection, account_id: str, account: AccountSnapshot, roles: dict[str, str | None]
 ) -> None:
@@ -110,6 +119,14 @@ def save_account(
         " :limit_price, :stop_price, :role)",
         [open_order_row(account_id, seq, o, roles.get(o.id)) for seq, o in enumerate(account.open_orders)],
     )
+
+
+def accounts_with_market_orders(db: sqlite3.Connection, symbol: str) -> list[str]:
+    """The accounts with an open market order in `symbol`."""
+    rows = db.execute(
+        "SELECT DISTINCT account_id FROM open_orders WHERE symbol = ? AND order_type = 'market'", (symbol,)
+    )
+    return [row["account_id"] for row in rows]
 
 
 def quote_of(db: sqlite3.Connection, symbol: str) -> Quote | None:

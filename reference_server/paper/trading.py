@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,13 +22,16 @@ from reference_server.paper.instruments import instrument_from, option_chain, re
 from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
+    Note,
     Plan,
+    Quote,
     plan_trade,
     select_from_signal,
 )
 from reference_server.paper.planner.reasons import EXPIRED, NO_CONTRACT, NO_PRICE
 from reference_server.paper.store import (
     Subscription,
+    accounts_with_market_orders,
     due_trades,
     load_account,
     quote_of,
@@ -98,12 +102,35 @@ def _trade(
         signal, instrument=instrument, settings=settings, account=account, quote=quote, clock=clock
     )
     signal_price = decimal(signal.get("signalPrice"))
+    plan = replace(plan, notes=plan.notes + _waiting_notes(plan, quote, signal_price))
     execution = broker.execute(plan, account, quote, signal_price, lambda: f"ord-{uuid.uuid4().hex[:12]}")
     roles = roles | execution.roles
     save_account(db, subscription.account_id, execution.account, roles)
     return trade_json(
         instrument, plan, execution.fills, subscription.account_id, execution.account, roles, signal_price
     )
+
+
+def _waiting_notes(plan: Plan, quote: Quote | None, signal_price: Decimal | None) -> tuple[Note, ...]:
+    """A note for each market order that waits for a quote, having nothing to fill at (D-079)."""
+    return tuple(
+        Note(
+            "signalPrice",
+            None,
+            None,
+            None,
+            f"{order.role}: no quote for {order.symbol} and no signalPrice: the market order waits open"
+            " and fills at the first quote set for it",
+        )
+        for order in broker.unpriced_market_orders(plan, quote, signal_price)
+    )
+
+
+def fill_waiting_orders(db: sqlite3.Connection, symbol: str, quote: Quote) -> None:
+    """Fill every account's market orders in `symbol` that wait for a quote, at this new one (D-079)."""
+    for account_id in accounts_with_market_orders(db, symbol):
+        account, roles = load_account(db, account_id)
+        save_account(db, account_id, broker.fill_waiting(account, symbol, quote), roles)
 
 
 def _untraded(account_id: str, account: AccountSnapshot, roles: dict, reason: str) -> dict:

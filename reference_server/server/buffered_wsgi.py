@@ -32,7 +32,7 @@ class ReadAnswer(Protocol):
     and other headers, or None to leave the request to the WSGI app (webhook/api.py has one)."""
 
     def __call__(
-        self, path: str, remote_addr: str, forwarded_for: list[str], body: bytes | None
+        self, path: str, remote_addr: str, headers: Headers, body: bytes | None
     ) -> tuple[int, bytes, Iterable[tuple[str, str]]] | None: ...
 
 
@@ -195,7 +195,7 @@ class BufferedWSGI:
             answer = self.read_answer(
                 _decoded_path(scope),
                 (scope.get("client") or ("",))[0],
-                [value.decode("latin-1") for name, value in scope["headers"] if name == b"x-forwarded-for"],
+                scope["headers"],
                 None if unread is not None else body,
             )
             if answer is not None:

@@ -3,7 +3,8 @@
 gunicorn's master manages the worker processes (`--workers`); each worker reads requests on its
 event loop, so a client that stalls or trickles holds no thread (D-063). The protocol adds what
 uvicorn lacks: a deadline for the request line and headers (408 request-timeout), gunicorn's header
-limits (D-050), and JSON for every answer the server itself gives (400 malformed-request).
+limits (D-050), a 411 length-required for an HTTP/1.0 body without a length (D-085), and JSON for every
+answer the server itself gives (400 malformed-request).
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ class RequestOverLimits(Exception):
     """The request line or headers are over the server's limits."""
 
 
+class LengthRequired(Exception):
+    """An HTTP/1.0 POST whose body has no end the server can see: no Content-Length, or a
+    Transfer-Encoding (HTTP/1.1 only)."""
+
+
+def unframed_http10_post(method: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether an HTTP/1.0 request with these (lower-cased) headers is a POST whose body length is
+    not stated by a Content-Length alone (D-085)."""
+    names = {name for name, _ in headers}
+    return method == b"POST" and (b"content-length" not in names or b"transfer-encoding" in names)
+
+
 class GatewayHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol with a header deadline, header limits and JSON error answers."""
 
@@ -37,6 +50,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.url_size = 0
         self.header_count = 0
         self.head_size = 0
+        self.refusal = "malformed-request"  # the code of a request the parser stops at
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's head."""
@@ -79,8 +93,9 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         super().data_received(data)
 
     def send_400_response(self, msg: str) -> None:
-        """A request the parser cannot read is 400 malformed-request, in JSON (D-050)."""
-        self._send_error("malformed-request")
+        """A request the parser stops at is answered in JSON: 400 malformed-request when it cannot be
+        read (D-050), 411 length-required when its body has no end (D-085)."""
+        self._send_error(self.refusal)
 
     def on_message_begin(self) -> None:
         """A new request's first byte: its head must be complete before the deadline."""
@@ -106,8 +121,14 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        """The head arrived in time: the body's own deadline is the app's (BufferedWSGI)."""
+        """The head arrived in time: the body's own deadline is the app's (BufferedWSGI). An HTTP/1.0
+        POST must state its body's length; without it, the parser stops here (D-085)."""
         self._disarm_header_deadline()
+        if self.parser.get_http_version() == "1.0" and unframed_http10_post(
+            self.parser.get_method(), self.headers
+        ):
+            self.refusal = "length-required"
+            raise LengthRequired  # the parser stops; data_received answers through send_400_response
         super().on_headers_complete()
 
     def on_response_complete(self) -> None:
@@ -116,7 +137,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self._disarm_header_deadline()
 
 
-_PHRASES = {400: "Bad Request", 408: "Request Timeout", 500: "Internal Server Error"}
+_PHRASES = {400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 500: "Internal Server Error"}
 
 
 class GatewayWorker(UvicornWorker):

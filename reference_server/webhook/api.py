@@ -57,23 +57,35 @@ def _flask_body() -> bytes | str:
 def receive(uuid: str, password: str) -> Response:
     """Receive one trading signal."""
     incoming = Incoming(
-        request.method, request.remote_addr or "", request.headers.get("X-Forwarded-For"), _flask_body
+        request.method,
+        request.remote_addr or "",
+        request.headers.get("X-Forwarded-For"),
+        request.headers.get("Content-Encoding"),
+        _flask_body,
     )
     return as_response(receive_signal(uuid, password, incoming))
 
 
+def _header(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """A header's value, its lines joined by commas as a WSGI environ joins them; None without one."""
+    values = [value.decode("latin-1") for key, value in headers if key == name]
+    return ",".join(values) if values else None
+
+
 def answer_read_request(
-    app: Flask, path: str, remote_addr: str, forwarded_for: Sequence[str], body: bytes | None
+    app: Flask, path: str, remote_addr: str, headers: Sequence[tuple[bytes, bytes]], body: bytes | None
 ) -> Answer | None:
     """Answer a POST whose body was read whole (None: declared too large to read) when its decoded
-    `path` is a webhook's; None for any other request, which the Flask app then serves."""
+    `path` is a webhook's; None for any other request, which the Flask app then serves. `headers`
+    are the request's, names in lower case."""
     match = _WEBHOOK_PATTERN.fullmatch(path)
     if match is None:
         return None
     incoming = Incoming(
         "POST",
         remote_addr,
-        ",".join(forwarded_for) if forwarded_for else None,
+        _header(headers, b"x-forwarded-for"),
+        _header(headers, b"content-encoding"),
         lambda: "payload-too-large" if body is None else body,
     )
     with app.app_context():

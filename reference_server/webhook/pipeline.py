@@ -16,6 +16,7 @@ from flask import current_app
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
+from reference_server.webhook.content_coding import DECODED_CODINGS, UNSUPPORTED, content_codings, decode_body
 from reference_server.webhook.failed_auth import count_flooded, hit_failed_auth_limits
 from reference_server.webhook.hooks import current_hooks
 from reference_server.webhook.ids import uuid7
@@ -37,11 +38,13 @@ _logger = logging.getLogger(__name__)
 
 class Incoming(NamedTuple):
     """What the pipeline reads of a request, whatever serves it: its method, the peer's address, its
-    X-Forwarded-For header, and a reader of its body that gives the bytes or the code of why not."""
+    X-Forwarded-For and Content-Encoding headers, and a reader of its body as sent that gives the
+    bytes or the code of why not."""
 
     method: str
     remote_addr: str
     forwarded_for: str | None
+    content_encoding: str | None
     read_body: Callable[[], bytes | str]
 
 
@@ -65,7 +68,7 @@ def receive_signal(webhook_uuid: str, password: str, incoming: Incoming) -> Answ
     )
     if refused is not None:
         return refused
-    valid = _validate(webhook, entry, incoming.read_body)  # body size, JSON, schema, ticker
+    valid = _validate(webhook, entry, incoming)  # body coding and size, JSON, schema, ticker
     return valid if isinstance(valid, Answer) else _accept(webhook, entry, valid)
 
 
@@ -113,11 +116,26 @@ def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Answer | None:
     return None
 
 
-def _validate(webhook: Webhook, entry: LogEntry, read_body: Callable[[], bytes | str]) -> Valid | Answer:
-    """The body and its normalized signal, or the refusal of its size, JSON, schema or ticker."""
-    body = read_body()
-    if isinstance(body, str) or len(body) > BODY_LIMIT_BYTES:
-        return _reject(entry, "payload-too-large" if isinstance(body, bytes) else body)
+def _read_decoded(incoming: Incoming) -> bytes | str:
+    """The body, its content codings undone (D-084), or the code of why it cannot be had. The limit
+    holds for the body as sent and again as decoded."""
+    codings = () if incoming.content_encoding is None else content_codings(incoming.content_encoding)
+    if codings is None:  # refused before a byte of the body is read
+        return UNSUPPORTED
+    body = incoming.read_body()
+    if isinstance(body, str):
+        return body
+    if len(body) > BODY_LIMIT_BYTES:
+        return "payload-too-large"
+    return decode_body(body, codings, BODY_LIMIT_BYTES) if codings else body
+
+
+def _validate(webhook: Webhook, entry: LogEntry, incoming: Incoming) -> Valid | Answer:
+    """The body and its normalized signal, or the refusal of its coding, size, JSON, schema or ticker."""
+    body = _read_decoded(incoming)
+    if isinstance(body, str):
+        headers = {"Accept-Encoding": ", ".join(DECODED_CODINGS)} if body == UNSUPPORTED else None
+        return _reject(entry, body, headers=headers)
     outcome = validate_body(body)
     if not isinstance(outcome, Signal):
         return _reject(entry, outcome.code, body, problem=outcome)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 OrderSide = Literal["buy", "sell"]
@@ -259,6 +259,26 @@ class Order:
         return self.quantity if self.side == "buy" else -self.quantity
 
 
+NoteValue = str | Decimal | bool | dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """Where the plan used something other than what the signal asked, and what decided it.
+
+    `field` is the signal field (`quantityType`, `stopLoss.type`), or the plan step (`entry`, `exit`,
+    `cancel`) a gate left out; `asked` what the signal asked, `used` what the plan used instead (None:
+    nothing); `setting` the subscription setting or broker capability that decided (`broker.order_types`),
+    None when a rule of the spec did.
+    """
+
+    field: str
+    asked: NoteValue
+    used: NoteValue
+    setting: str | None
+    message: str
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to do for one signal: cancels, then an exit, then an entry with its brackets; or a rejection."""
@@ -269,7 +289,7 @@ class Plan:
     take_profit: Order | None = None
     stop_loss: Order | None = None
     rejection: str | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self) -> None:
         """A plan either rejects or acts, never both; brackets need an entry."""

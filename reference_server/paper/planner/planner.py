@@ -22,6 +22,7 @@ from reference_server.paper.planner.intent import Intent, decide
 from reference_server.paper.planner.model import (
     AccountSnapshot,
     Instrument,
+    Note,
     Order,
     OrderSide,
     OrderType,
@@ -31,6 +32,7 @@ from reference_server.paper.planner.model import (
     SubscriptionSettings,
     TimeInForce,
 )
+from reference_server.paper.planner.notes import plan_notes
 from reference_server.paper.planner.orders import extended_hours_for, order_type_for, time_in_force_for
 from reference_server.paper.planner.prices import Pricing, market_price, price_order, reference_price
 from reference_server.paper.planner.reasons import (
@@ -175,19 +177,7 @@ def _entry_orders(ctx: _Context, side: OrderSide) -> tuple[Order, Order | None, 
     return entry, take_profit, stop_loss
 
 
-def _notes(ctx: _Context, plan_orders: tuple[Order, ...]) -> tuple[str, ...]:
-    """Where a requested setting was replaced by a fallback."""
-    notes = []
-    requested = ctx.view.order_type
-    for order in plan_orders:
-        if order.role in ("entry", "exit") and requested and order.order_type != requested:
-            notes.append(f"{order.role}: order type {order.order_type} (signal asked {requested})")
-    if ctx.view.extended_hours and not extended_hours_for(ctx.view, ctx.instrument):
-        notes.append(f"extendedHours ignored for {ctx.instrument.asset_class}")
-    return tuple(notes)
-
-
-def _build(ctx: _Context, intent: Intent, notes: tuple[str, ...]) -> Plan:
+def _build(ctx: _Context, intent: Intent, notes: tuple[Note, ...]) -> Plan:
     """Turn an intent into orders; any failure rejects the whole plan (no half trades)."""
     cancels = ctx.account.open_order_ids(ctx.instrument.symbol) if intent.cancel else ()
     exit_order = _exit_order(ctx, intent) if intent.exit else None
@@ -197,7 +187,7 @@ def _build(ctx: _Context, intent: Intent, notes: tuple[str, ...]) -> Plan:
     if not cancels and exit_order is None and entry is None:
         raise Rejected(intent.reason or NOTHING_TO_DO)
     plan = Plan(cancels, exit_order, entry, take_profit, stop_loss)
-    return replace(plan, notes=notes + _notes(ctx, plan.orders))
+    return replace(plan, notes=notes + plan_notes(ctx.view, ctx.settings, ctx.instrument, plan))
 
 
 def plan_trade(
