@@ -7,9 +7,11 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 
 from bench import PROJECT_DIR
 from bench.affinity import CpuSplit, cpu_split
+from bench.cpu import tree_cpu_seconds
 from bench.stats import LoadResult
 from bench.wrk import wrk_load, wrk_path
 
@@ -55,8 +57,14 @@ def python_load(url: str, body: bytes, connections: int, settings: LoadSettings)
     return LoadResult(**json.loads(output.stdout))
 
 
-def measure(url: str, body: bytes, connections: int, settings: LoadSettings) -> LoadResult:
-    """Drive `url` with `connections` keep-alive clients POSTing `body`."""
+def measure(
+    url: str, body: bytes, connections: int, settings: LoadSettings, server_pid: int | None = None
+) -> LoadResult:
+    """Drive `url` with `connections` keep-alive clients POSTing `body`; with wrk and `server_pid`,
+    the CPU time that server's process tree spent per request too."""
     if settings.use_wrk():
-        return wrk_load(url, body, connections, settings.duration, settings.warmup, settings.max_requests)
+        server_cpu = None if server_pid is None else partial(tree_cpu_seconds, server_pid)
+        return wrk_load(
+            url, body, connections, settings.duration, settings.warmup, settings.max_requests, server_cpu
+        )
     return python_load(url, body, connections, settings)

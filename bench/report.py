@@ -33,11 +33,16 @@ def _latency_cells(result: LoadResult) -> list[str]:
     return [f"{result.rps:.0f}", *percentiles, f"{result.max_ms:.0f}"]
 
 
+def _cpu(result: LoadResult) -> str:
+    return "-" if result.server_cpu_us is None else f"{result.server_cpu_us:.0f}"
+
+
 def throughput_table(measurements: Sequence[Measurement]) -> str:
     """The gateway, the bare app on its server and the fixed ceiling side by side, per case and
     concurrency, with the gateway's ratio to each."""
     headers = ["case", "conns", "gw req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"]
-    headers += ["bare req/s", "p99 ms", "ceiling req/s", "p99 ms", "gw/ceiling", "gw/bare", "unexpected"]
+    headers += ["bare req/s", "p99 ms", "ceiling req/s", "p99 ms", "gw/ceiling", "gw/bare"]
+    headers += ["CPU µs/req gw bare ceiling", "unexpected"]
     rows = [
         [
             c.gateway.case,
@@ -49,6 +54,7 @@ def throughput_table(measurements: Sequence[Measurement]) -> str:
             f"{c.ceiling.result.p99_ms:.1f}",
             f"{ratio(c.gateway.result, c.ceiling.result):.2f}",
             f"{ratio(c.gateway.result, c.bare.result):.2f}",
+            " ".join(_cpu(m.result) for m in c),
             f"{c.gateway.unexpected}/{c.bare.unexpected}/{c.ceiling.unexpected}",
         ]
         for c in comparisons(measurements)

@@ -76,8 +76,8 @@ def run(settings: LoadSettings, held: int, requests: int, only: list[str] | None
             env = os.environ | {"GATEWAY_CONFIG": str(config), "CANDIDATE_APP": app}
             print(f"  {name}...", file=sys.stderr, flush=True)
             try:
-                with served(_candidates(port, config)[name], port, env, split and split.server) as url:
-                    results[name] = measure_candidate(url, settings, held, requests)
+                with served(_candidates(port, config)[name], port, env, split and split.server) as server:
+                    results[name] = measure_candidate(server.url, settings, held, requests)
             except Exception as error:  # a candidate that cannot be served is reported, not fatal
                 results[name] = {"error": str(error)}
     return results

@@ -1,4 +1,4 @@
-"""The servers the throughput bench compares, each yielding the bench webhook's URL.
+"""The servers the throughput bench compares, each yielding its bench webhook URL and its process.
 
 - gateway: the reference gateway as the README serves it;
 - bare: a bare Flask app on the gateway's own server (what the server costs);
@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from bench import PROJECT_DIR
 from bench.affinity import pinned
@@ -29,6 +30,13 @@ CEILING = "ceiling"
 SERVERS = (GATEWAY, BARE, CEILING)
 
 CANDIDATE_APP = "bench.candidate_app:app"
+
+
+class Served(NamedTuple):
+    """A server's bench webhook URL, and the process whose tree serves it."""
+
+    url: str
+    pid: int
 
 
 def gthread_command(port: int, app: str = CANDIDATE_APP) -> list[str]:
@@ -56,15 +64,17 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 
 
 @contextmanager
-def served(command: list[str], port: int, env: dict[str, str], cpus: frozenset[int] | None) -> Iterator[str]:
-    """Run `command` (started on `cpus`) while the block runs; yield the bench webhook's URL on `port`."""
+def served(
+    command: list[str], port: int, env: dict[str, str], cpus: frozenset[int] | None
+) -> Iterator[Served]:
+    """Run `command` (started on `cpus`) while the block runs; yield the bench webhook on `port`."""
     with pinned(cpus):
         process = subprocess.Popen(
             command, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
     try:
         wait_for_port(port)
-        yield f"http://127.0.0.1:{port}{BENCH_WEBHOOK.path}"
+        yield Served(f"http://127.0.0.1:{port}{BENCH_WEBHOOK.path}", process.pid)
     finally:
         process.terminate()
         try:
@@ -74,44 +84,44 @@ def served(command: list[str], port: int, env: dict[str, str], cpus: frozenset[i
 
 
 @contextmanager
-def gateway_url(work_dir: Path | None, synchronous: str | None = None) -> Iterator[str]:
+def gateway_served(work_dir: Path | None, synchronous: str | None = None) -> Iterator[Served]:
     """The reference gateway as the README serves it (gunicorn defaults, SQLite log on)."""
     with tempfile.TemporaryDirectory(prefix="bench-gateway-", dir=work_dir) as directory:
         config = write_gateway_config(Path(directory), synchronous)
         with running_gateway(["--config", str(config)], cwd=Path(directory)) as gateway:
-            yield gateway.base_url + BENCH_WEBHOOK.path
+            yield Served(gateway.base_url + BENCH_WEBHOOK.path, gateway.process.pid)
 
 
 @contextmanager
-def bare_url() -> Iterator[str]:
+def bare_served() -> Iterator[Served]:
     """The bare Flask app under the gateway's own server settings."""
     command = [sys.executable, "-u", "-m", "bench.bare_app", "--host", "127.0.0.1", "--port", "0"]
     with serving(command, cwd=PROJECT_DIR) as bare:
-        yield bare.base_url + BENCH_WEBHOOK.path
+        yield Served(bare.base_url + BENCH_WEBHOOK.path, bare.process.pid)
 
 
 @contextmanager
-def ceiling_url() -> Iterator[str]:
+def ceiling_served() -> Iterator[Served]:
     """The bare Flask app on gunicorn gthread, 1 worker and 4 threads."""
     with tempfile.TemporaryDirectory(prefix="bench-ceiling-") as directory:
         config = write_gateway_config(Path(directory))
         env = os.environ | {"GATEWAY_CONFIG": str(config), "CANDIDATE_APP": "bare"}
         port = free_port()
-        with served(gthread_command(port), port, env, None) as url:
-            yield url
+        with served(gthread_command(port), port, env, None) as server:
+            yield server
 
 
 @contextmanager
-def all_urls(
+def all_served(
     work_dir: Path | None, synchronous: str | None, cpus: frozenset[int] | None = None
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, Served]]:
     """Every server at once, on `cpus` when given, so that the measurements of one case and
     concurrency run back to back under the same conditions."""
     with ExitStack() as servers:
         with pinned(cpus):
-            urls = {
-                GATEWAY: servers.enter_context(gateway_url(work_dir, synchronous)),
-                BARE: servers.enter_context(bare_url()),
-                CEILING: servers.enter_context(ceiling_url()),
+            servers_by_name = {
+                GATEWAY: servers.enter_context(gateway_served(work_dir, synchronous)),
+                BARE: servers.enter_context(bare_served()),
+                CEILING: servers.enter_context(ceiling_served()),
             }
-        yield urls
+        yield servers_by_name

@@ -30,6 +30,7 @@ class LoadResult:
     statuses: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     generator: str = "python"
+    server_cpu_us: float | None = None  # the server's CPU time per measured request (wrk runs only)
 
     @property
     def rps(self) -> float:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from bench.affinity import pinned
 from bench.cases import CASES, RequestCase
 from bench.load import LoadSettings, measure
-from bench.servers import BARE, CEILING, GATEWAY, SERVERS, all_urls
+from bench.servers import BARE, CEILING, GATEWAY, SERVERS, Served, all_served
 from bench.stats import LoadResult
 
 CONCURRENCIES = (1, 8, 32, 128)
@@ -32,9 +32,9 @@ def _expected_status(server: str, case: RequestCase) -> int:
 
 
 def _measure_one(
-    server: str, url: str, case: RequestCase, connections: int, settings: LoadSettings
+    server: str, served: Served, case: RequestCase, connections: int, settings: LoadSettings
 ) -> Measurement:
-    result = measure(url, case.body, connections, settings)
+    result = measure(served.url, case.body, connections, settings, served.pid)
     expected = str(_expected_status(server, case))
     unexpected = sum(count for status, count in result.statuses.items() if status != expected)
     return Measurement(server, case.name, connections, result, unexpected + result.errors)
@@ -50,11 +50,11 @@ def measure_servers(
     """Every case at every concurrency, the gateway, the bare app and the ceiling back to back."""
     measurements = []
     split = settings.cpu_split()
-    with all_urls(work_dir, synchronous, split and split.server) as urls, pinned(split and split.load):
+    with all_served(work_dir, synchronous, split and split.server) as servers, pinned(split and split.load):
         for case in CASES:
             for connections in concurrencies:
                 for server in SERVERS:
-                    measurement = _measure_one(server, urls[server], case, connections, settings)
+                    measurement = _measure_one(server, servers[server], case, connections, settings)
                     progress(measurement)
                     measurements.append(measurement)
     return measurements

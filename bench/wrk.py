@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from bench.cases import COUNTER
@@ -92,13 +94,24 @@ def _parse(output: str) -> LoadResult:
 
 
 def wrk_load(
-    url: str, body: bytes, connections: int, duration: float, warmup: float, max_requests: int
+    url: str,
+    body: bytes,
+    connections: int,
+    duration: float,
+    warmup: float,
+    max_requests: int,
+    server_cpu: Callable[[], float] | None = None,
 ) -> LoadResult:
-    """Warm up for `warmup` seconds (discarded), then measure `duration` seconds with wrk."""
+    """Warm up for `warmup` seconds (discarded), then measure `duration` seconds with wrk; with
+    `server_cpu` (the server's CPU seconds so far), its CPU time per measured request too."""
     per_thread = max(1, max_requests // min(connections, os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as directory:
         script = Path(directory) / "post.lua"
         script.write_text(lua_script(body, per_thread))
         if warmup > 0:
             _run_wrk(url, script, connections, warmup)
-        return _parse(_run_wrk(url, script, connections, duration))
+        before = server_cpu() if server_cpu else 0.0
+        result = _parse(_run_wrk(url, script, connections, duration))
+        if server_cpu is None or not result.requests:
+            return result
+        return replace(result, server_cpu_us=(server_cpu() - before) / result.requests * 1e6)
