@@ -1,6 +1,6 @@
 # Area: the responses: the 200 body and its normalized payload (canonical names and values, numbers,
 # known fields only), the error body, and no 5xx for any input.
-# Requirements: REQ-RESPONSE-01 to REQ-RESPONSE-08, REQ-RESPONSE-11, REQ-TICKER-03, REQ-PAYLOAD-05.
+# Requirements: REQ-RESPONSE-01 to REQ-RESPONSE-08, REQ-RESPONSE-11, REQ-RESPONSE-12, REQ-TICKER-03, REQ-PAYLOAD-05.
 Feature: Responses
   An accepted signal is answered 200 {"success": true, "id", "logId", "payload"}; the payload is the
   signal as the gateway acts on it. An error is answered with its catalogued status and
@@ -282,6 +282,24 @@ Feature: Responses
       | 400    | invalid-action        | {"ticker": "AMD", "action": "hold"} |
       | 400    | ticker-does-not-exist | {"ticker": "NOPE", "action": "buy"} |
       | 400    | malformed-json        | {"ticker": "AMD", "action": "buy"   |
+
+  @REQ-RESPONSE-12
+  Scenario Outline: a 400 of a field's rule names the field: <case>
+    When the body <body> is sent
+    Then the response is 400 "<code>"
+    And the error names the field "<pointer>"
+
+    Examples:
+      | case                          | code                         | pointer             | body                                                                                   |
+      | price left unrendered         | invalid-payload              | /price              | {"ticker": "AMD", "action": "buy", "price": "{{close}}"}                                |
+      | a missing ticker              | invalid-payload              | /ticker             | {"action": "buy"}                                                                      |
+      | stopLoss.stopPrice unrendered | invalid-stop-loss-stop-price | /stopLoss/stopPrice | {"ticker": "AMD", "action": "buy", "stopLoss": {"type": "stop", "stopPrice": "{{plot_0}}"}} |
+
+  @REQ-RESPONSE-12
+  Scenario: an answer to a body that is not JSON names no field
+    When the body {"ticker": "AMD", "action": "buy",} is sent
+    Then the response is 400 "malformed-json"
+    And the error names no field
 
   @REQ-RESPONSE-08
   Scenario Outline: a hostile ticker, <case>, is a catalogued error, not a 5xx

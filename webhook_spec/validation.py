@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,16 +33,20 @@ class Signal:
 
 @dataclass(frozen=True)
 class SignalError:
-    """A rejected signal: the catalogue code, its message and status, and where it went wrong."""
+    """A rejected signal: the catalogue code, its message and status, and where it went wrong.
+
+    `pointer` is the JSON Pointer (RFC 6901) of the field at fault, "" for the body as a whole; None
+    when no field is, the body not being JSON (D-070). `detail` says what is wrong in one sentence.
+    """
 
     code: str
     message: str
     status: int
-    pointer: str = ""
+    pointer: str | None = None
     detail: str = ""
 
 
-def _error(code: str, pointer: str = "", detail: str = "") -> SignalError:
+def _error(code: str, pointer: str | None = None, detail: str = "") -> SignalError:
     entry = error_code(code)
     return SignalError(code=code, message=entry.message, status=entry.status, pointer=pointer, detail=detail)
 
@@ -61,15 +67,89 @@ def code_for_schema_path(path: tuple[str | int, ...]) -> str:
     return code
 
 
-def _pointer(error: ValidationError) -> str:
-    tokens = list(error.absolute_path)
-    if error.validator in ("required", "dependentRequired") and isinstance(error.instance, dict):
+def _is_missing(error: ValidationError) -> bool:
+    return error.validator in ("required", "dependentRequired") and isinstance(error.instance, dict)
+
+
+def _path(error: ValidationError) -> list[str]:
+    """The names from the body to the field at fault: for a missing field, its own name last."""
+    tokens = [str(token) for token in error.absolute_path]
+    if _is_missing(error):
         wanted = error.validator_value
         if error.validator == "dependentRequired":
             wanted = [name for names in wanted.values() for name in names]
         missing = [name for name in wanted if name not in error.instance]
         tokens.extend(missing[:1])
-    return "".join(f"/{escape_pointer(str(token))}" for token in tokens)
+    return tokens
+
+
+def _pointer(tokens: list[str]) -> str:
+    return "".join(f"/{escape_pointer(token)}" for token in tokens)
+
+
+_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")  # a TradingView placeholder such as {{close}}
+_JSON_KINDS = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    type(None): "null",
+}
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "string": "a string",
+    "object": "a JSON object",
+    "integer": "an integer",
+}
+
+
+def _kind(value: Any) -> str:
+    return next((word for kind, word in _JSON_KINDS.items() if isinstance(value, kind)), "a number")
+
+
+def _shown(value: Any) -> str:
+    """A scalar as JSON writes it, cut to 40 characters; an object or array by its kind."""
+    if isinstance(value, dict | list):
+        return _kind(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _field_schema(tokens: list[str]) -> dict[str, Any]:
+    """The signal schema's node for the field at `tokens` (checked_part keeps defined fields only)."""
+    node: Any = signal_schema()
+    for token in tokens:
+        node = resolve(node).get("properties", {}).get(token, {})
+    return node
+
+
+def _expected(field: dict[str, Any], error: ValidationError) -> str:
+    """What the field must be, in words, where the schema says it: its enum, type or shared definition."""
+    target = resolve(field)
+    if "enum" in target:
+        return "one of " + ", ".join(map(str, target["enum"]))
+    if error.validator == "type" and error.validator_value in _TYPE_WORDS:
+        return _TYPE_WORDS[error.validator_value]
+    if "$ref" in field and "description" in target:
+        return target["description"][0].lower() + target["description"][1:].rstrip(".")
+    return ""
+
+
+def _detail(error: ValidationError, tokens: list[str]) -> str:
+    """One sentence that names the field at fault and what is wrong with it."""
+    label = ".".join(tokens)
+    if _is_missing(error):
+        return f"The {label} field is missing."
+    if not tokens and not isinstance(error.instance, dict):
+        return f"The body is {_kind(error.instance)}, not a JSON object."
+    field = _field_schema(tokens)
+    if isinstance(error.instance, dict) and "properties" in resolve(field):
+        return f"The fields of {label or 'the signal'} do not go together."
+    sentence = f"The {label} field is invalid: {_shown(error.instance)}"
+    if isinstance(error.instance, str) and _PLACEHOLDER.search(error.instance):
+        sentence += " holds a placeholder that was not replaced by its value"
+    expected = _expected(field, error)
+    return f"{sentence}. It must be {expected}." if expected else f"{sentence}."
 
 
 class _ElidedArray(list):
@@ -114,14 +194,18 @@ def _is_valid(document: Any) -> bool:
 def _schema_error(document: Any) -> SignalError | None:
     if _is_valid(document):
         return None
-    best: tuple[int, str, SignalError] | None = None
+    best: tuple[int, str, str, list[str], ValidationError] | None = None
     for error in signal_validator().iter_errors(checked_part(document, signal_schema())):
         code = code_for_schema_path(tuple(error.absolute_schema_path))
-        pointer = _pointer(error)
+        tokens = _path(error)
+        pointer = _pointer(tokens)
         rank = (error_code(code).precedence, pointer)
         if best is None or rank < best[:2]:
-            best = (*rank, _error(code, pointer, error.message[:200]))
-    return None if best is None else best[2]
+            best = (*rank, code, tokens, error)
+    if best is None:
+        return None
+    _, pointer, code, tokens, error = best
+    return _error(code, pointer, _detail(error, tokens))
 
 
 def validate_document(document: Any) -> Signal | SignalError:

@@ -118,6 +118,23 @@ def the_response_has_retry_after(client) -> None:
     assert value.isdigit() and int(value) >= 0, f"Retry-After is {value!r}"
 
 
+@then(parsers.parse('the error names the field "{pointer}"'))
+def the_error_names_the_field(client, pointer: str) -> None:
+    """The last error's `pointer` is this JSON Pointer, its `detail` a sentence naming the field (D-070)."""
+    body = _last(client).json()
+    assert body.get("pointer") == pointer, f"expected pointer {pointer!r}, got {body.get('pointer')!r}"
+    detail, name = body.get("detail"), pointer.rsplit("/", 1)[-1]
+    assert isinstance(detail, str) and name in detail, f"the detail {detail!r} does not name {name!r}"
+
+
+@then("the error names no field")
+def the_error_names_no_field(client) -> None:
+    """The last error has neither `pointer` nor `detail`: no field is at fault (D-070)."""
+    body = _last(client).json()
+    named = {member: body[member] for member in ("pointer", "detail") if member in body}
+    assert not named, f"the error names a field: {named}"
+
+
 @then("the response has a logId")
 def the_response_has_a_log_id(client) -> None:
     """The last response names its signal-log entry."""

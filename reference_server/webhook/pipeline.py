@@ -29,7 +29,7 @@ from reference_server.webhook.signal_log import LogEntry, LogWriteError, log_acc
 from reference_server.webhook.sources import client_address, source_error
 from reference_server.webhook.store import Webhook, authenticate, current_hash_key, find_webhook
 from reference_server.webhook.tickers import check_ticker
-from webhook_spec import Signal, validate_body
+from webhook_spec import Signal, SignalError, validate_body
 from webhook_spec.catalogue import error_code
 
 _logger = logging.getLogger(__name__)
@@ -69,9 +69,15 @@ def _received(webhook: Webhook, password: str) -> LogEntry:
     return replace(entry, matched_password=authenticate(get_db(), current_hash_key(), webhook, password))
 
 
-def _reject(entry: LogEntry, code: str, body: bytes | None = None, headers: dict | None = None) -> Response:
+def _reject(
+    entry: LogEntry,
+    code: str,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    problem: SignalError | None = None,
+) -> Response:
     log_entry(replace(entry, status=error_code(code).status, message_code=code, body=body))
-    return error_response(code, entry.log_id, headers)
+    return error_response(code, entry.log_id, headers, problem)
 
 
 def _check_password(webhook: Webhook, entry: LogEntry) -> Response | None:
@@ -123,7 +129,7 @@ def _validate(webhook: Webhook, entry: LogEntry) -> Valid | Response:
         return _reject(entry, body)
     outcome = validate_body(body)
     if not isinstance(outcome, Signal):
-        return _reject(entry, outcome.code, body)
+        return _reject(entry, outcome.code, body, problem=outcome)
     code = check_ticker(
         outcome.normalized,
         asset_class=webhook.asset_class,

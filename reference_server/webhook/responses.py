@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
+from webhook_spec import SignalError
 from webhook_spec.catalogue import error_code
 
 _logger = logging.getLogger(__name__)
@@ -22,17 +23,29 @@ _HTTP_ERROR_CODES = {
 }
 
 
-def error_body(code: str, log_id: str | None = None) -> dict[str, Any]:
-    """`{success: false, messageCode, message, logId?}` for a catalogued code."""
+def error_body(code: str, log_id: str | None = None, problem: SignalError | None = None) -> dict[str, Any]:
+    """`{success: false, messageCode, message, logId?, pointer?, detail?}` for a catalogued code.
+
+    The message stays the catalogue's; `pointer` and `detail` name the field at fault, when the
+    validation function found one (D-070).
+    """
     body: dict[str, Any] = {"success": False, "messageCode": code, "message": error_code(code).message}
     if log_id is not None:
         body["logId"] = log_id
+    if problem is not None and problem.pointer is not None:
+        body["pointer"] = problem.pointer
+        body["detail"] = problem.detail
     return body
 
 
-def error_response(code: str, log_id: str | None = None, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    code: str,
+    log_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    problem: SignalError | None = None,
+) -> Response:
     """The error body of `code` with the code's catalogued status."""
-    response = jsonify(error_body(code, log_id))
+    response = jsonify(error_body(code, log_id, problem))
     response.status_code = error_code(code).status
     response.headers.update(headers or {})
     return response
