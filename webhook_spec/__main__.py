@@ -1,4 +1,4 @@
-"""Command line of the spec package: `webhook-spec summary` and `webhook-spec docs`."""
+"""Command line of the spec package: `webhook-spec summary`, `webhook-spec docs` and `webhook-spec lint`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from webhook_spec.docs import default_docs_dir, stale_docs, write_docs
+from webhook_spec.lint import cli as lint_cli
 from webhook_spec.summary import spec_summary
 
 
@@ -17,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="generate the Markdown docs from schema/ and DECISIONS.md")
     docs.add_argument("--out", type=Path, help="output directory (default: docs/ next to schema/)")
     docs.add_argument("--check", action="store_true", help="write nothing; exit 1 if the docs are stale")
+    lint = commands.add_parser("lint", help="check TradingView alert templates against the signal spec")
+    lint_cli.add_arguments(lint)
     return parser
 
 
@@ -36,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "docs":
         return _docs(args.out or default_docs_dir(), args.check)
+    if args.command == "lint":
+        return lint_cli.run(args)
     print(spec_summary())
     return 0
 
