@@ -111,7 +111,7 @@ def _shown(value: Any) -> str:
     """A scalar as JSON writes it, cut to 40 characters; an object or array by its kind."""
     if isinstance(value, dict | list):
         return _kind(value)
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value[:40] if isinstance(value, str) else value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
