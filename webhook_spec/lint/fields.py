@@ -42,17 +42,14 @@ def _problem(member: Member, kind: str, field: str, pointer: str) -> Problem:
     edits: tuple[Edit, ...] = ()
     if kind == "field-case" and key.quote == "double" and key.closed:
         edits = (Edit(key.start + 1, key.end - 1, field),)
-    what = "in the wrong case" if kind == "field-case" else "not a field of the signal"
-    return Problem(
-        key.start,
-        key.end,
-        kind,
-        None,
-        f"{member.name} is {what}: the gateway ignores it (field names are case-sensitive).",
-        f'write "{field}"',
-        edits,
-        pointer,
-    )
+    if kind == "field-case":
+        message = (
+            f"{member.name} is in the wrong case: field names are case-sensitive and the gateway ignores it."
+        )
+    else:
+        parent = pointer.rsplit("/", 1)[0][1:] or "the signal"
+        message = f"{member.name} is not a field of {parent}: the gateway ignores it."
+    return Problem(key.start, key.end, kind, None, message, f'write "{field}"', edits, pointer)
 
 
 def _walk(node: Node | None, schema: Any, prefix: str) -> list[Problem]:

@@ -19,6 +19,9 @@ from webhook_spec.validation import SignalError, validate_body
 ACCEPTED = "accepted"
 _BODY_CODES = ("empty-json", MALFORMED)
 _MAX_FIX_PASSES = 8
+_UNREADABLE = (
+    "The message is JSON the gateway does not read: nested too deep, a key repeated, a number past a double."
+)
 # Fixes known for a rule broken by a placeholder that holds the wrong kind of value.
 _PLACEHOLDER_FIXES = {
     ("/action", "strategy.market_position"): "write {{strategy.order.action}}",
@@ -132,9 +135,11 @@ def _nan_problems(
 
 
 def _attributed(problems: list[Problem], code: str, pointer: str, span: tuple[int, int], failing: list[int]):
-    """The field or placeholder problem that explains a broken rule, given the rule's code, or None."""
+    """The field or placeholder problem that explains a broken rule, given the rule's code, or None: a
+    misnamed field the rule's pointer names or whose object it names, an unknown placeholder in its value."""
     for number, problem in enumerate(problems):
-        by_field = problem.kind.startswith("field-") and problem.pointer == pointer
+        meant = problem.pointer or ""
+        by_field = problem.kind.startswith("field-") and pointer in (meant, meant.rsplit("/", 1)[0])
         by_placeholder = problem.kind == "unknown-placeholder" and span[0] <= problem.start < span[1]
         if by_field or by_placeholder:
             problems[number] = replace(
@@ -200,11 +205,10 @@ def _syntax_fallback(filled: list[Filled], renderings: list[Rendering], explaine
     except json.JSONDecodeError as error:
         start = first.template_offset(error.pos)
         message = f"The message stops being JSON here: {error.msg[0].lower()}{error.msg[1:]}."
+    except (ValueError, RecursionError):  # an integer past int()'s digits, nesting past the stack
+        start, message = 0, _UNREADABLE
     else:
-        start, message = (
-            0,
-            "The message is not JSON the gateway reads: a key repeated, a number past a double.",
-        )
+        start, message = 0, _UNREADABLE
     return [Problem(start, start + 1, "syntax", MALFORMED, message, None, renderings=tuple(failing))]
 
 
@@ -213,13 +217,17 @@ def _lint_once(text: str) -> LintReport:
     found = tokens(text)
     uses = placeholder_uses(found)
     root = parse_structure(found)
-    problems = syntax_problems(text, found, root)
-    attributable = field_name_problems(root)
     plan = combinations([use.name for use in uses])
     filled = [fill(text, uses, choice) for choice in plan.choices]
     renderings = [Rendering(f.values, f.text, *_outcome(f)) for f in filled]
     malformed = tuple(i for i, r in enumerate(renderings) if r.outcome in _BODY_CODES)
-    problems = [replace(p, renderings=malformed) if p.code == MALFORMED else p for p in problems]
+    problems = [
+        replace(p, renderings=malformed) if p.code == MALFORMED else p
+        for p in syntax_problems(text, found, root)
+    ]
+    # Problems a broken rule may be the consequence of: misnamed fields, placeholders sent as typed.
+    attributable = field_name_problems(root) + [p for p in problems if p.kind == "unknown-placeholder"]
+    problems = [p for p in problems if p.kind != "unknown-placeholder"]
     nan_problems, instead = _nan_problems(text, uses, plan.choices, renderings)
     problems += nan_problems
     problems += _rule_problems(root, text, uses, renderings, instead, attributable)
@@ -237,6 +245,11 @@ def _behind_fixes(report: LintReport, fixed: LintReport) -> list[Problem]:
     root = parse_structure(found)
     same_renderings = [r.values for r in report.renderings] == [r.values for r in fixed.renderings]
     moved = []
+    existing = {(p.kind, p.start, p.code) for p in report.problems}
+    codes = {(p.kind, p.pointer): p.code for p in fixed.problems if p.kind.startswith("field-") and p.code}
+    for problem in report.problems:
+        if problem.code is None and (problem.kind, problem.pointer) in codes:
+            moved.append(replace(problem, code=codes[problem.kind, problem.pointer]))
     for problem in fixed.problems:
         if problem.kind == "rule-violation":
             span = _span_of(root, problem.pointer or "", uses, len(report.template))
@@ -247,6 +260,8 @@ def _behind_fixes(report: LintReport, fixed: LintReport) -> list[Problem]:
                 continue
             span = (use.start, use.end)
         else:
+            continue
+        if (problem.kind, span[0], problem.code) in existing:
             continue
         renderings = problem.renderings if same_renderings else ()
         message = f"Once the fixes above are made, {problem.message[0].lower()}{problem.message[1:]}"
@@ -266,9 +281,10 @@ def lint_template(text: str) -> LintReport:
     fixed = fix_template(text, report)
     if fixed == text:
         return report
-    problems = sorted(
-        (*report.problems, *_behind_fixes(report, _lint_once(fixed))), key=lambda p: (p.start, p.end, p.kind)
-    )
+    behind = _behind_fixes(report, _lint_once(fixed))
+    updated = {(p.kind, p.start) for p in behind if p.kind.startswith("field-")}
+    kept = [p for p in report.problems if (p.kind, p.start) not in updated]
+    problems = sorted((*kept, *behind), key=lambda p: (p.start, p.end, p.kind))
     return replace(report, problems=tuple(problems))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from webhook_spec.lint.scanner import Token
 from webhook_spec.openapi import escape_pointer
+from webhook_spec.parsing import MAX_DEPTH
 
 
 @dataclass
@@ -36,6 +37,7 @@ class _Parser:
     def __init__(self, found: list[Token]) -> None:
         self.tokens = [token for token in found if token.kind != "comment"]
         self.position = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -49,13 +51,29 @@ class _Parser:
         if token is None:
             return None
         if token.kind == "punctuation":
-            if token.text == "{":
-                return self.container(token, "}")
-            if token.text == "[":
-                return self.container(token, "]")
+            if token.text in "{[" and self.depth >= MAX_DEPTH:
+                return self.skipped(token)
+            if token.text in "{[":
+                self.depth += 1
+                node = self.container(token, "}" if token.text == "{" else "]")
+                self.depth -= 1
+                return node
             return None
         self.position += 1
         return Node(token.start, token.end, token=token)
+
+    def skipped(self, opening: Token) -> Node:
+        """A container nested past MAX_DEPTH: passed over without looking inside (the gateway refuses it)."""
+        level = 0
+        while (token := self.peek()) is not None:
+            self.position += 1
+            if token.kind == "punctuation" and token.text in "{[":
+                level += 1
+            elif token.kind == "punctuation" and token.text in "}]":
+                level -= 1
+                if level == 0:
+                    break
+        return Node(opening.start, self.tokens[self.position - 1].end)
 
     def container(self, opening: Token, closer: str) -> Node:
         self.position += 1
