@@ -1,8 +1,11 @@
 """`webhook-spec lint` as a user runs it: files, standard input, exit codes, --fix, --write, JSON output."""
 
 import json
+import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -183,3 +186,22 @@ def test_past_the_cap_each_enumerated_value_is_rendered_at_least_once(monkeypatc
     extras = ", ".join(f'"{number}": "{{{{{name}}}}}"' for number, name in enumerate(names[:3]))
     report = linter.lint_template('{"ticker": "{{ticker}}", "action": "buy", "extras": {' + extras + "}}")
     assert report.capped and len(report.renderings) == 3 and report.clean
+
+
+def test_the_readme_session_is_what_the_command_prints(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Checking an alert template", 1)[1]
+    session = re.search(r"```console\n(.*?)```", section, re.DOTALL)[1]
+    commands = re.split(r"^\$ ", session, flags=re.M)[1:]
+    template = commands[0].split("\n", 1)[1]
+    (tmp_path / "alert.txt").write_text(template, encoding="utf-8")
+    for block in commands[1:]:
+        command, shown = block.split("\n", 1)
+        args = shlex.split(command)
+        assert args[:2] == ["webhook-spec", "lint"]
+        printed = lint(*args[2:], cwd=tmp_path).stdout.splitlines()
+        expected = shown.splitlines()
+        assert len(printed) == len(expected)
+        for line, wanted in zip(printed, expected, strict=True):
+            head, _, tail = wanted.partition(" [...] ")
+            assert line.startswith(head) and line.endswith(tail), (line, wanted)

@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from webhook_spec.docs import default_docs_dir, stale_docs, write_docs
 from webhook_spec.lint import cli as lint_cli
-from webhook_spec.summary import spec_summary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,7 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _docs(out: Path, check: bool) -> int:
+def _docs(out: Path | None, check: bool) -> int:
+    from webhook_spec.docs import default_docs_dir, stale_docs, write_docs  # only this command needs them
+
+    out = out or default_docs_dir()
     if not check:
         for path in write_docs(out):
             print(f"wrote {path}")
@@ -38,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run one spec command."""
     args = _parser().parse_args(argv)
     if args.command == "docs":
-        return _docs(args.out or default_docs_dir(), args.check)
+        return _docs(args.out, args.check)
     if args.command == "lint":
         return lint_cli.run(args)
+    from webhook_spec.summary import spec_summary
+
     print(spec_summary())
     return 0
 

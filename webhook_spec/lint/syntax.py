@@ -144,7 +144,7 @@ def _bare(token: Token) -> list[Problem]:
                     use.end,
                     "unquoted-placeholder",
                     MALFORMED,
-                    f"{{{{{use.name}}}}} renders as {entry.kind} text ({', '.join(entry.values)}),"
+                    f"{{{{{use.name}}}}} renders as text ({', '.join(entry.values)}),"
                     " which JSON needs in quotes.",
                     f"write {edit.replacement}",
                     (edit,),
