@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from webhook_spec.lint import fix_template, lint_template, problem_kinds, report_to_json
+from webhook_spec.paths import schema_file
 
 CASES_DIR = Path(__file__).resolve().parent / "lint_cases"
 CASE_SCHEMA = CASES_DIR / "cases.schema.json"
@@ -16,6 +17,9 @@ CASES = [
     (path.stem, case) for path in CASE_FILES for case in json.loads(path.read_text(encoding="utf-8"))["cases"]
 ]
 IDS = [f"{file}: {case['description']}" for file, case in CASES]
+REPORT_SCHEMA = Draft202012Validator(
+    json.loads(schema_file("lint-report.schema.json").read_text(encoding="utf-8"))
+)
 
 
 def template_of(case: dict) -> str:
@@ -44,6 +48,7 @@ def test_cases_use_only_documented_kinds_and_cover_every_kind():
 @pytest.mark.parametrize(("file", "case"), CASES, ids=IDS)
 def test_linter_finds_the_case_problems_and_verdicts(file, case):
     report = report_to_json(lint_template(template_of(case)))
+    assert [error.message for error in REPORT_SCHEMA.iter_errors(report)] == []
     keys = ("kind", "line", "column", "code")
     found = [{key: problem[key] for key in keys} for problem in report["problems"]]
     assert found == [{key: problem[key] for key in keys} for problem in case["problems"]]

@@ -53,7 +53,8 @@ def text_report(path: str, report: LintReport) -> str:
         fix = f" (fix: {problem.fix})" if problem.fix else ""
         lines.append(f"{_display(path)}:{line}:{column}: {problem.kind}{code}: {problem.message}{fix}")
     capped = f", capped at {len(report.renderings)} renderings" if report.capped else ""
-    lines.append(f"renderings ({report.combinations} combinations of enumerated values{capped}):")
+    combinations = f"{report.combinations} combination{'s' if report.combinations > 1 else ''}"
+    lines.append(f"renderings ({combinations} of enumerated values{capped}):")
     for number, rendering in enumerate(report.renderings):
         values = " ".join(f"{name}={value}" for name, value in rendering.values.items()) or "(no placeholder)"
         where = f" at {rendering.pointer}" if rendering.pointer else ""
@@ -89,7 +90,10 @@ def _fix(paths: list[str], texts: list[str], write: bool, out: TextIO) -> int:
 def run(args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     """Lint (or fix) the templates `args` names; 0 all clean, 1 a problem, 2 a usage error."""
     stdin, out = stdin or sys.stdin, out or sys.stdout
-    if args.serve:
+    if args.serve or args.port:
+        if not args.serve or args.files or args.fix or args.write or args.format != "text":
+            print("webhook-spec lint: --serve takes --port only; --port needs --serve", file=sys.stderr)
+            return USAGE_ERROR
         from webhook_spec.lint.serve import serve  # the page's server, only when asked for
 
         return serve(args.port, out)
