@@ -94,6 +94,12 @@ def _when(failing: list[int], renderings: list[Rendering], inside: list[str], kn
     return "in renderings " + ", ".join(str(i) for i in failing)
 
 
+def _first_number(name: str) -> int:
+    """The index of the first value of a number placeholder that is not NaN."""
+    values = placeholder(name).values
+    return next(index for index, value in enumerate(values) if value != NAN)
+
+
 def _nan_problems(
     template: str,
     uses: list[PlaceholderUse],
@@ -109,7 +115,7 @@ def _nan_problems(
         nan_names = [name[2:-2] for name, value in rendering.values.items() if value == NAN]
         if rendering.outcome == ACCEPTED or not nan_names:
             continue
-        numbers = choices[index] | {name: 0 for name in nan_names}
+        numbers = choices[index] | {name: _first_number(name) for name in nan_names}
         alternative = _outcome(fill(template, uses, numbers))
         if alternative[0] != rendering.outcome:
             instead[index] = alternative
@@ -119,14 +125,14 @@ def _nan_problems(
     problems = []
     for name, failing in found.items():
         use = next(use for use in uses if use.name == name)
-        where = "a string" if use.quoted else "JSON"
+        refused = "which this field refuses" if use.quoted else "which is not JSON"
         problems.append(
             Problem(
                 use.start,
                 use.end,
                 "may-render-nan",
                 codes[name],
-                f"{{{{{name}}}}} renders NaN when its series has no value, which {where} here does not take.",
+                f"{{{{{name}}}}} renders NaN when its series has no value, {refused}.",
                 "give the series a value on every bar the alert fires; na renders NaN",
                 renderings=tuple(failing),
             )
@@ -134,7 +140,9 @@ def _nan_problems(
     return problems, instead
 
 
-def _attributed(problems: list[Problem], code: str, pointer: str, span: tuple[int, int], failing: list[int]):
+def _attributed(
+    problems: list[Problem], code: str, pointer: str, span: tuple[int, int], failing: list[int]
+) -> Problem | None:
     """The field or placeholder problem that explains a broken rule, given the rule's code, or None: a
     misnamed field the rule's pointer names or whose object it names, an unknown placeholder in its value."""
     for number, problem in enumerate(problems):
