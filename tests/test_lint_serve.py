@@ -67,6 +67,7 @@ def test_the_endpoint_answers_the_linters_report_and_the_fixed_template(server):
         ("POST", "/lint", b'["{}"]', {}, 400, "malformed-request"),
         ("POST", "/lint", b'{"template": 3}', {}, 400, "malformed-request"),
         ("POST", "/lint", b'{"text": "{}"}', {}, 400, "malformed-request"),
+        ("POST", "/lint", b'{"template": "{\\"ticker\\": \\"\\ud800\\"}"}', {}, 400, "malformed-request"),
         ("POST", "/lint", b"{}", {"Transfer-Encoding": "chunked"}, 411, "malformed-request"),
         ("POST", "/lint", b"x" * (MAX_BODY + 1), {}, 413, "payload-too-large"),
         ("GET", "/lint", None, {}, 405, "post-required"),

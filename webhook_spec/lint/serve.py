@@ -57,6 +57,11 @@ def template_of(body: bytes) -> str:
     if not isinstance(document, dict) or not isinstance(document.get("template"), str):
         message = 'The body must be a JSON object with the template as a string: {"template": "..."}.'
         raise RequestError(HTTPStatus.BAD_REQUEST, "malformed-request", message)
+    try:
+        document["template"].encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate escape: as `webhook-spec lint` on a file not UTF-8
+        message = f"The template is not text: character {error.start + 1} is half of one (a lone surrogate)."
+        raise RequestError(HTTPStatus.BAD_REQUEST, "malformed-request", message) from None
     return document["template"]
 
 
@@ -100,7 +105,7 @@ class LintPageHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         if self.path != LINT_PATH:
-            self._drain(self._declared_length(DRAIN_LIMIT + 1))
+            self._drain(self._declared_length())
             self.send_error(HTTPStatus.NOT_FOUND)
             return
         try:
@@ -119,11 +124,10 @@ class LintPageHandler(BaseHTTPRequestHandler):
 
     do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_TRACE = do_HEAD = _method_not_allowed
 
-    def _declared_length(self, default: int) -> int:
-        text = self.headers.get("Content-Length")
-        if text is None:
-            return 0 if self.headers.get("Transfer-Encoding") is None else default
-        return int(text) if text.isdigit() else default
+    def _declared_length(self) -> int:
+        """The Content-Length, or 0 when there is none that can be read (then nothing is drained)."""
+        text = self.headers.get("Content-Length") or ""
+        return int(text) if text.isdigit() and "Transfer-Encoding" not in self.headers else 0
 
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding") is not None or self.headers.get("Content-Length") is None:
