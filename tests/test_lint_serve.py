@@ -64,6 +64,7 @@ def test_the_endpoint_answers_the_linters_report_and_the_fixed_template(server):
     [
         ("POST", "/lint", b"{not json", {}, 400, "malformed-json"),
         ("POST", "/lint", b"\xff\xfe{}", {}, 400, "malformed-json"),
+        ("POST", "/lint", b"[" * 100_000, {}, 400, "malformed-json"),
         ("POST", "/lint", b'["{}"]', {}, 400, "malformed-request"),
         ("POST", "/lint", b'{"template": 3}', {}, 400, "malformed-request"),
         ("POST", "/lint", b'{"text": "{}"}', {}, 400, "malformed-request"),

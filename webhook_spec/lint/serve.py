@@ -54,6 +54,9 @@ def template_of(body: bytes) -> str:
         raise RequestError(
             HTTPStatus.BAD_REQUEST, "malformed-json", f"The body is not JSON: {error}."
         ) from None
+    except RecursionError:
+        message = "The body is nested deeper than Python's parser goes."
+        raise RequestError(HTTPStatus.BAD_REQUEST, "malformed-json", message) from None
     if not isinstance(document, dict) or not isinstance(document.get("template"), str):
         message = 'The body must be a JSON object with the template as a string: {"template": "..."}.'
         raise RequestError(HTTPStatus.BAD_REQUEST, "malformed-request", message)
