@@ -100,6 +100,13 @@ def test_a_broken_message_is_marked_in_place_with_its_verdicts_and_fix(page):
         message = report["problems"][number - 1]["message"]
         assert all(message in mark["title"] for mark in covering)
         assert covering[0]["label"].split(",").count(str(number)) == 1
+        # Clicking the problem in the list selects its text in the message typed.
+        page.click(f"#problems li[data-number='{number}']")
+        selected = page.evaluate(
+            "(function () { var t = document.getElementById('template');"
+            " return t.value.substring(t.selectionStart, t.selectionEnd); })()"
+        )
+        assert selected == text.split("\n")[0]
     text = page.evaluate("document.getElementById('problems').textContent")
     assert all(problem["message"] in text for problem in report["problems"])
 
