@@ -6,8 +6,10 @@ anything reads the text as JSON: `"{{plot("RSI")}}"` is one string.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,7 +17,6 @@ PUNCTUATION = "{}[]:,"
 SMART_DOUBLE = "\u201c\u201d\u201e\u201f\u2033"  # typographic double quotes, and the double prime
 SMART_SINGLE = "\u2018\u2019\u201a\u201b"  # typographic single quotes
 _WHITESPACE = " \t\r\n\ufeff\u00a0"
-_PLACEHOLDER = re.compile(r"\{\{([^\n]*?)\}\}")
 _BARE_STOP = set(PUNCTUATION) | set(_WHITESPACE) | set('"') | set(SMART_DOUBLE) | set(SMART_SINGLE) | {"'"}
 
 TokenKind = Literal["punctuation", "string", "bare", "comment"]
@@ -58,93 +59,132 @@ class Token:
         return inner.replace("\\'", "'")
 
 
-def _placeholder_end(text: str, start: int) -> int | None:
-    """Where the placeholder opened at `start` ends, or None when `{{` is not closed on its line."""
-    match = _PLACEHOLDER.match(text, start)
-    return None if match is None else match.end()
+class _Closings:
+    """Where each `{{` of a text closes: the first `}}` after it on its line. Looked up by bisection, so a
+    text of many unclosed `{{` costs linear time, not quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.closings = [match.start() for match in re.finditer(r"(?=\}\})", text)]
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
+
+    def end(self, start: int) -> int | None:
+        """The end of the placeholder whose `{{` is at `start`, or None when it is not closed on its line."""
+        after = start + 2
+        closing = bisect.bisect_left(self.closings, after)
+        if closing == len(self.closings):
+            return None
+        newline = bisect.bisect_left(self.newlines, after)
+        if newline < len(self.newlines) and self.newlines[newline] < self.closings[closing]:
+            return None
+        return self.closings[closing] + 2
 
 
-def _placeholders(text: str, start: int, end: int, quoted: bool) -> tuple[PlaceholderUse, ...]:
-    return tuple(
-        PlaceholderUse(match[1], match.start(), match.end(), quoted)
-        for match in _PLACEHOLDER.finditer(text, start, end)
-    )
+def placeholder_spans(
+    text: str, start: int = 0, end: int | None = None, closings: _Closings | None = None
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of every placeholder `{{name}}` within [start, end) of `text`, left to right."""
+    end = len(text) if end is None else end
+    closings = closings or _Closings(text)
+    position = text.find("{{", start, end)
+    while position != -1:
+        close = closings.end(position)
+        if close is not None and close <= end:
+            yield position, close
+            position = text.find("{{", close, end)
+        else:
+            position = text.find("{{", position + 1, end)
 
 
-def _string_end(text: str, start: int, closers: str) -> tuple[int, bool]:
-    """The end of the string opened at `start`, closed by one of `closers`; whether it was closed."""
-    index = start + 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "{" and (end := _placeholder_end(text, index)) is not None:
-            index = end
-            continue
-        if char in closers:
-            return index + 1, True
-        if char == "\n":
-            return index, False
-        index += 1
-    return len(text), False
+class _Lexer:
+    """One pass over a template's text."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.closings = _Closings(text)
 
-def _bare_end(text: str, start: int) -> int:
-    index = start
-    while index < len(text):
-        if text.startswith("{{", index) and (end := _placeholder_end(text, index)) is not None:
-            index = end
-            continue
-        if text[index] in _BARE_STOP or text.startswith(("//", "/*"), index):
-            break
-        index += 1
-    return max(index, start + 1)
+    def placeholder_end(self, start: int) -> int | None:
+        """The end of the placeholder opened at `start`, or None when none is."""
+        return self.closings.end(start) if self.text.startswith("{{", start) else None
 
+    def uses(self, start: int, end: int, quoted: bool) -> tuple[PlaceholderUse, ...]:
+        return tuple(
+            PlaceholderUse(self.text[first + 2 : last - 2], first, last, quoted)
+            for first, last in placeholder_spans(self.text, start, end, self.closings)
+        )
 
-def _string(text: str, start: int) -> Token:
-    opener = text[start]
-    if opener == '"':
-        quote: Quote = "double"
-        closers = '"'
-    elif opener in SMART_DOUBLE:
-        quote, closers = "smart", '"' + SMART_DOUBLE
-    else:
-        quote, closers = "single", "'" + SMART_SINGLE
-    end, closed = _string_end(text, start, closers)
-    inner_end = end - 1 if closed else end
-    uses = _placeholders(text, start + 1, inner_end, quoted=True)
-    return Token("string", start, end, text[start:end], quote, closed, uses)
+    def string_end(self, start: int, closers: str) -> tuple[int, bool]:
+        """The end of the string opened at `start`, closed by one of `closers`; whether it was closed."""
+        text, index = self.text, start + 1
+        while index < len(text):
+            char = text[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == "{" and (end := self.placeholder_end(index)) is not None:
+                index = end
+                continue
+            if char in closers:
+                return index + 1, True
+            if char == "\n":
+                return index, False
+            index += 1
+        return len(text), False
+
+    def bare_end(self, start: int) -> int:
+        text, index = self.text, start
+        while index < len(text):
+            if (end := self.placeholder_end(index)) is not None:
+                index = end
+                continue
+            if text[index] in _BARE_STOP or text.startswith(("//", "/*"), index):
+                break
+            index += 1
+        return max(index, start + 1)
+
+    def string(self, start: int) -> Token:
+        opener = self.text[start]
+        if opener == '"':
+            quote: Quote = "double"
+            closers = '"'
+        elif opener in SMART_DOUBLE:
+            quote, closers = "smart", '"' + SMART_DOUBLE
+        else:
+            quote, closers = "single", "'" + SMART_SINGLE
+        end, closed = self.string_end(start, closers)
+        inner_end = end - 1 if closed else end
+        uses = self.uses(start + 1, inner_end, quoted=True)
+        return Token("string", start, end, self.text[start:end], quote, closed, uses)
+
+    def token(self, index: int) -> Token:
+        """The token that starts at `index`, not white space."""
+        text, char = self.text, self.text[index]
+        if char in PUNCTUATION and self.placeholder_end(index) is None:
+            return Token("punctuation", index, index + 1, char)
+        if char == '"' or char in SMART_DOUBLE or char == "'" or char in SMART_SINGLE:
+            return self.string(index)
+        if text.startswith("//", index):
+            end = text.find("\n", index)
+            end = len(text) if end == -1 else end
+            return Token("comment", index, end, text[index:end])
+        if text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = len(text) if end == -1 else end + 2
+            return Token("comment", index, end, text[index:end])
+        end = self.bare_end(index)
+        return Token("bare", index, end, text[index:end], placeholders=self.uses(index, end, False))
 
 
 def tokens(text: str) -> list[Token]:
     """Every token of `text`, comments included, in order; white space is skipped."""
+    lexer = _Lexer(text)
     found: list[Token] = []
     index = 0
     while index < len(text):
-        char = text[index]
-        if char in _WHITESPACE:
+        if text[index] in _WHITESPACE:
             index += 1
             continue
-        if char in PUNCTUATION and not (char == "{" and _placeholder_end(text, index) is not None):
-            token = Token("punctuation", index, index + 1, char)
-        elif char == '"' or char in SMART_DOUBLE or char == "'" or char in SMART_SINGLE:
-            token = _string(text, index)
-        elif text.startswith("//", index):
-            end = text.find("\n", index)
-            end = len(text) if end == -1 else end
-            token = Token("comment", index, end, text[index:end])
-        elif text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            end = len(text) if end == -1 else end + 2
-            token = Token("comment", index, end, text[index:end])
-        else:
-            end = _bare_end(text, index)
-            token = Token(
-                "bare", index, end, text[index:end], placeholders=_placeholders(text, index, end, False)
-            )
-        found.append(token)
-        index = token.end
+        found.append(lexer.token(index))
+        index = found[-1].end
     return found
 
 

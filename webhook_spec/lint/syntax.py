@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from webhook_spec.lint.placeholders import closest_name, normalized_name, placeholder
 from webhook_spec.lint.problems import Edit, Problem
-from webhook_spec.lint.scanner import SMART_DOUBLE, PlaceholderUse, Token
+from webhook_spec.lint.scanner import SMART_DOUBLE, PlaceholderUse, Token, placeholder_spans
 from webhook_spec.lint.structure import Node
 
 MALFORMED = "malformed-json"
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _LITERALS = {"true", "false", "null"}
 _LITERAL_SPELLINGS = {"true": "true", "false": "false", "null": "null", "none": "null", "nil": "null"}
-_PLACEHOLDER = re.compile(r"\{\{[^\n]*?\}\}")
 
 
 def _escape_outside_placeholders(text: str) -> str:
     """`text` made the inside of a JSON string: its " escaped, placeholders left as typed."""
     parts, position = [], 0
-    for match in _PLACEHOLDER.finditer(text):
-        parts.append(re.sub(r'(?<!\\)"', r"\"", text[position : match.start()]))
-        parts.append(match.group())
-        position = match.end()
+    for start, end in placeholder_spans(text):
+        parts.append(re.sub(r'(?<!\\)"', r"\"", text[position:start]))
+        parts.append(text[start:end])
+        position = end
     parts.append(re.sub(r'(?<!\\)"', r"\"", text[position:]))
     return "".join(parts)
 
@@ -83,16 +81,22 @@ def _comment(text: str, token: Token) -> Problem:
     )
 
 
-def _trailing_comma(comma: Token, closer: Token) -> Problem:
+def _trailing_commas(commas: list[Token], closer: Token) -> Problem:
+    """The commas right before a closing bracket: one problem at the first, an edit removing each."""
+    first = commas[0]
     return Problem(
-        comma.start,
-        comma.end,
+        first.start,
+        first.end,
         "trailing-comma",
         MALFORMED,
         f"JSON allows no comma before the closing {closer.text}.",
-        "remove the comma",
-        (Edit(comma.start, comma.end, ""),),
+        "remove the comma" if len(commas) == 1 else "remove the commas",
+        tuple(Edit(comma.start, comma.end, "") for comma in commas),
     )
+
+
+def _is_punctuation(token: Token, chars: str) -> bool:
+    return token.kind == "punctuation" and token.text in chars
 
 
 def _quoted(token: Token) -> Edit:
@@ -177,12 +181,12 @@ def syntax_problems(text: str, found: list[Token], root: Node | None) -> list[Pr
                 problems.extend(
                     unknown_placeholder(u) for u in token.placeholders if placeholder(u.name) is None
                 )
-    for comma, closer in itertools.pairwise(significant):
-        if (
-            comma.kind == "punctuation"
-            and comma.text == ","
-            and closer.kind == "punctuation"
-            and closer.text in "}]"
-        ):
-            problems.append(_trailing_comma(comma, closer))
+    commas: list[Token] = []  # the run of commas just before the token looked at
+    for token in significant:
+        if commas and _is_punctuation(token, "}]"):
+            problems.append(_trailing_commas(commas, token))
+        if _is_punctuation(token, ","):
+            commas.append(token)
+        else:
+            commas = []
     return problems
