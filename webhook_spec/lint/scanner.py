@@ -164,7 +164,7 @@ class _Lexer:
             return self.string(index)
         if text.startswith("//", index):
             end = text.find("\n", index)
-            end = len(text) if end == -1 else end
+            end = len(text) if end == -1 else end - (text[end - 1] == "\r")  # a CRLF line keeps its CR
             return Token("comment", index, end, text[index:end])
         if text.startswith("/*", index):
             end = text.find("*/", index + 2)
