@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from bench import lint_cost
 from webhook_spec.lint import linter, rendering
 from webhook_spec.lint.rendering import combinations
 from webhook_spec.paths import schema_file
@@ -205,3 +206,18 @@ def test_the_readme_session_is_what_the_command_prints(tmp_path):
         for line, wanted in zip(printed, expected, strict=True):
             head, _, tail = wanted.partition(" [...] ")
             assert line.startswith(head) and line.endswith(tail), (line, wanted)
+
+
+def test_the_bench_row_times_what_it_says():
+    clean, broken = lint_cost.template(broken=False), lint_cost.template(broken=True)
+    assert clean.count("\n") == broken.count("\n") == lint_cost.TEMPLATE_LINES
+    assert linter.lint_template(clean).clean
+    kinds = sorted(problem.kind for problem in linter.lint_template(broken).problems)
+    assert kinds == ["comment", "smart-quote", "trailing-comma", "unquoted-placeholder"]
+    timing = lint_cost.time_template("broken", broken, runs=1)
+    assert (timing.exit_code, timing.renderings, len(timing.command_ms), len(timing.function_ms)) == (
+        1,
+        18,
+        1,
+        1,
+    )
