@@ -123,12 +123,25 @@ class _Lexer:
             if char == "{" and (end := self.placeholder_end(index)) is not None:
                 index = end
                 continue
-            if char in closers:
+            if char in closers or (char in SMART_DOUBLE and closers == '"' and self.ends_a_string(index + 1)):
                 return index + 1, True
             if char == "\n":
                 return index, False
             index += 1
         return len(text), False
+
+    def ends_a_string(self, index: int) -> bool:
+        """Whether a typographic quote before `index`, inside a straight-quoted string, is rather its end
+        (an editor changed one quote of two): what follows is `:`, or `,` `}` `]` or the line's end before
+        the next string, bracket or the text's end. Inside text (`"RSI “low”, buy"`) it is not."""
+        text = self.text
+        after = len(text) - len(text[index:].lstrip(" \t"))
+        if after == len(text) or text[after] in ":}]\r\n":
+            return True
+        if text[after] != ",":
+            return False
+        following = text[after + 1 :].lstrip()
+        return not following or following[0] in '"}]' + SMART_DOUBLE
 
     def bare_end(self, start: int) -> int:
         text, index = self.text, start
@@ -151,6 +164,8 @@ class _Lexer:
         else:
             quote, closers = "single", "'" + SMART_SINGLE
         end, closed = self.string_end(start, closers)
+        if closed and self.text[end - 1] in SMART_DOUBLE:
+            quote = "smart"
         inner_end = end - 1 if closed else end
         uses = self.uses(start + 1, inner_end, quoted=True)
         return Token("string", start, end, self.text[start:end], quote, closed, uses)

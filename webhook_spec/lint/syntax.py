@@ -27,16 +27,16 @@ def _escape_outside_placeholders(text: str) -> str:
 
 
 def _smart_quotes(token: Token) -> Problem:
-    edits = [Edit(token.start, token.start + 1, '"')]
-    closing = token.text[-1]
+    opening, closing = token.text[0], token.text[-1]
+    edits = [Edit(token.start, token.start + 1, '"')] if opening in SMART_DOUBLE else []
     if token.closed and closing in SMART_DOUBLE:
         edits.append(Edit(token.end - 1, token.end, '"'))
     return Problem(
-        token.start,
+        edits[0].start,
         token.end,
         "smart-quote",
         MALFORMED,
-        f"This string is in typographic quotes ({token.text[0]} {closing}), which JSON does not take.",
+        f"This string is in typographic quotes ({opening} {closing}), which JSON does not take.",
         'write straight double quotes "',
         tuple(edits),
     )
