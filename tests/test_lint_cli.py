@@ -221,3 +221,15 @@ def test_the_bench_row_times_what_it_says():
         1,
         1,
     )
+
+
+def test_fix_keeps_crlf_line_ends():
+    # Not a lint case: tests/lint_cases/ is also published as Markdown (docs/alert-messages.md).
+    template = '{\r\n  "ticker": "AAPL",\r\n  // side\r\n  "action": "buy", // entry\r\n}\r\n'
+    problems = [(p.kind, p.start) for p in linter.lint_template(template).problems]
+    assert problems == [
+        ("comment", template.index("// side")),
+        ("trailing-comma", template.index(", //")),
+        ("comment", template.index("// entry")),
+    ]
+    assert linter.fix_template(template) == '{\r\n  "ticker": "AAPL",\r\n  "action": "buy"\r\n}\r\n'
