@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bench import lint_cost
-from webhook_spec.lint import linter, rendering
+from webhook_spec.lint import linter, rendering, report_to_json
 from webhook_spec.lint.rendering import combinations
 from webhook_spec.paths import schema_file
 
@@ -104,10 +104,29 @@ def test_usage_errors_exit_2_without_a_traceback(files, args):
     assert "Traceback" not in result.stderr and result.stderr.strip()
 
 
-def test_a_file_that_is_not_utf8_is_a_usage_error(tmp_path):
-    (tmp_path / "latin1.txt").write_bytes('{"ticker": "ÄAPL", "action": "buy"}'.encode("latin-1"))
+def test_a_file_or_standard_input_that_is_not_utf8_is_a_usage_error(tmp_path):
+    latin1 = '{"ticker": "ÄAPL", "action": "buy"}'.encode("latin-1")
+    (tmp_path / "latin1.txt").write_bytes(latin1)
     result = lint(str(tmp_path / "latin1.txt"))
     assert result.returncode == 2 and "not UTF-8" in result.stderr
+    command = [sys.executable, "-m", "webhook_spec", "lint"]
+    piped = subprocess.run(command, input=latin1, capture_output=True, timeout=60)
+    assert (
+        piped.returncode == 2
+        and b"standard input: not UTF-8" in piped.stderr
+        and b"Traceback" not in piped.stderr
+    )
+
+
+def test_a_lone_surrogate_is_a_syntax_problem_at_its_place():
+    template = '{"ticker": "AM\ud800D", "action": "buy"}'
+    (problem,) = report_to_json(linter.lint_template(template))["problems"]
+    assert (problem["kind"], problem["line"], problem["column"], problem["code"]) == (
+        "syntax",
+        1,
+        15,
+        "malformed-json",
+    )
 
 
 def test_fix_prints_the_fixed_template_and_exits_by_what_is_left(files):

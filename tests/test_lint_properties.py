@@ -9,6 +9,7 @@ from webhook_spec.lint import fix_template, lint_template, report_to_json
 PIECES = [
     *"{}[]:,\"' \n\\a1",
     "\u201c",
+    "\ud800",
     "\u201d",
     "//",
     "/*",

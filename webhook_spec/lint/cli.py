@@ -31,7 +31,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read(path: str, stdin: TextIO) -> str:
     if path == STDIN:
-        return stdin.read()
+        raw = (
+            stdin.buffer.read()
+            if hasattr(stdin, "buffer")
+            else stdin.read().encode("utf-8", "surrogateescape")
+        )
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("standard input: not UTF-8 text") from None
     try:
         return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from webhook_spec.validation import SignalError, validate_body
 ACCEPTED = "accepted"
 _BODY_CODES = ("empty-json", MALFORMED)
 _MAX_FIX_PASSES = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _UNREADABLE = (
     "The message is JSON the gateway does not read: nested too deep, a key repeated, a number past a double."
 )
@@ -58,7 +60,8 @@ class LintReport:
 
 
 def _outcome(filled: Filled) -> tuple[str, str]:
-    result = validate_body(filled.text.encode("utf-8"))
+    # A lone surrogate (from a pasted half of an emoji) goes as the bytes it would be: not UTF-8.
+    result = validate_body(filled.text.encode("utf-8", "surrogatepass"))
     if isinstance(result, SignalError):
         return result.code, result.pointer or ""
     return ACCEPTED, ""
@@ -208,6 +211,11 @@ def _syntax_fallback(filled: list[Filled], renderings: list[Rendering], explaine
         return [
             Problem(0, 0, "syntax", "empty-json", "The message is empty.", None, renderings=tuple(failing))
         ]
+    surrogate = _SURROGATE.search(first.text)
+    if surrogate is not None:
+        start = first.template_offset(surrogate.start())
+        message = "This character is half of a UTF-16 pair, which cannot be sent as UTF-8."
+        return [Problem(start, start + 1, "syntax", MALFORMED, message, None, renderings=tuple(failing))]
     try:
         json.loads(first.text)
     except json.JSONDecodeError as error:
