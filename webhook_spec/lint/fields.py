@@ -11,12 +11,16 @@ from webhook_spec.openapi import escape_pointer
 from webhook_spec.signal_schema import resolve, signal_schema
 
 _CLOSE_ENOUGH = 0.8  # difflib's ratio above which a name reads as a misspelling of a field
+# Abbreviations are short (qty, tp, sl, msg, tif); a longer name made of a field's letters (signal, order,
+# limit) is as likely a custom field of the sender's.
+_LONGEST_ABBREVIATION = 3
 
 
 def _is_abbreviation(name: str, field: str) -> bool:
-    """Whether `name` keeps the first letter and some others of `field`, in order (qty: quantity)."""
+    """Whether `name`, two or three letters, keeps the first and some others of `field`, in order (qty:
+    quantity)."""
     name, field = name.casefold(), field.casefold()
-    if len(name) < 2 or len(name) >= len(field) or name[0] != field[0]:
+    if not 2 <= len(name) <= _LONGEST_ABBREVIATION or name[0] != field[0]:
         return False
     letters = iter(field)
     return all(letter in letters for letter in name)
