@@ -1,5 +1,5 @@
 """`python -m bench`: gateway throughput against bare Flask apps, a burst at a bar's close, validation cost,
-kit run time.
+kit and lint times.
 
 Prints one table per section and writes every figure as JSON (--out).
 """
@@ -19,12 +19,13 @@ from typing import Any
 from bench import PROJECT_DIR
 from bench.burst import BURSTS, burst_table, run_burst
 from bench.kit_timing import kit_timing
+from bench.lint_cost import lint_costs
 from bench.load import LoadSettings
-from bench.report import kit_table, throughput_table, validation_table, worst_body_table
+from bench.report import kit_table, lint_table, throughput_table, validation_table, worst_body_table
 from bench.throughput import CONCURRENCIES, Measurement, measure_servers, ratios
 from bench.validation_cost import validation_costs, worst_body_costs
 
-SECTIONS = ("throughput", "burst", "validation", "kit")
+SECTIONS = ("throughput", "burst", "validation", "kit", "lint")
 DERIVED = ("rps", "ratio")
 
 
@@ -139,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         results["kit"] = timing = kit_timing(args.property_cases)
         print("\nKit run time against the embedded gateway, and schemathesis's st run\n")
         print(kit_table(timing))
+    if "lint" in sections:
+        results["lint"] = lint_timings = lint_costs()
+        print(
+            "\nwebhook-spec lint on a 100-line template: the command (process start included), the function\n"
+        )
+        print(lint_table(lint_timings))
     results["environment"]["load_average_after"] = os.getloadavg()
     args.out.write_text(json.dumps(_jsonable(results), indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from statistics import median
 
 from bench.kit_timing import KitTiming, TimedRun
+from bench.lint_cost import GOAL_MS, LintTiming
 from bench.stats import LoadResult
 from bench.throughput import Measurement, comparisons, ratio
 from bench.validation_cost import ValidationTiming, WorstBodyTiming
@@ -106,3 +107,29 @@ def kit_table(timing: KitTiming) -> str:
     ]
     failures = [f"  failed: {failure}" for failure in timing.report.failures]
     return "\n".join([format_table(["run", "seconds", "cases", "exit"], rows), *failures])
+
+
+def lint_table(timings: Sequence[LintTiming]) -> str:
+    """Per template: `webhook-spec lint FILE` (process start included) and lint_template alone, in ms."""
+    headers = ["template", "lines", "renderings", "problems", "exit", "command ms", "min", "CPU ms"]
+    headers += ["function ms", "min"]
+    rows = [
+        [
+            t.name,
+            str(t.lines),
+            str(t.renderings),
+            str(t.problems),
+            str(t.exit_code),
+            f"{t.command_median_ms:.0f}",
+            f"{min(t.command_ms):.0f}",
+            f"{t.command_cpu_median_ms:.0f}",
+            f"{t.function_median_ms:.1f}",
+            f"{min(t.function_ms):.1f}",
+        ]
+        for t in timings
+    ]
+    goal = (
+        f"goal: the command under {GOAL_MS} ms (medians of {len(timings[0].command_ms)} runs; the CPU"
+        " time, user and system, is the wall time a quiet machine gives)"
+    )
+    return "\n".join([format_table(headers, rows), goal])

@@ -1,4 +1,5 @@
-"""Markdown docs generated from schema/ and DECISIONS.md: fields, error codes, requirements, decisions."""
+"""Markdown docs generated from schema/ and DECISIONS.md: fields, error codes, requirements, decisions,
+and the alert-message examples of the linter's cases."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from webhook_spec.alert_messages_page import alert_messages_markdown
 from webhook_spec.catalogue import ErrorCode, error_codes
 from webhook_spec.paths import data_dir
 from webhook_spec.requirements import requirements
@@ -305,12 +307,18 @@ def requirements_page() -> str:
     return header("schema/requirements.json and features/") + "\n".join(lines) + "\n"
 
 
-# Decisions and index
+# Decisions, alert messages and index
 
 
 def decisions_page() -> str:
     """docs/decisions.md: DECISIONS.md as it stands at the repository root."""
     return header("DECISIONS.md") + (repo_root() / "DECISIONS.md").read_text(encoding="utf-8")
+
+
+def alert_messages_page() -> str:
+    """docs/alert-messages.md: every lint case with the linter's answer, checked against the case's."""
+    source = "tests/lint_cases/, schema/tradingview-placeholders.json and the linter's answers"
+    return header(source) + alert_messages_markdown()
 
 
 def index_page() -> str:
@@ -322,11 +330,14 @@ def index_page() -> str:
         "- [Error codes](error-codes.md): every code a gateway answers with, in precedence order.",
         "- [Requirements](requirements.md): every normative statement and the scenarios that check it.",
         "- [Decisions](decisions.md): how the project settles the spec sources' ambiguities.",
+        "- [Writing alert messages](alert-messages.md): TradingView's placeholders and the common mistakes "
+        "in alert templates, each with the answer of the linter (`webhook-spec lint`).",
         "- [Kit strength](kit-strength.md): the broken gateways the kit is run on, what caught each, and "
         "the score (from a catalogue run: `python -m tests.broken_gateways`).",
         "",
-        "The sources are `schema/signal.schema.json`, `schema/error-codes.json` and `DECISIONS.md`; "
-        "regenerate these pages with `webhook-spec docs`.",
+        "The sources are `schema/signal.schema.json`, `schema/error-codes.json`, `DECISIONS.md` and, for "
+        "the alert messages, `tests/lint_cases/` run through the linter; regenerate these pages with "
+        "`webhook-spec docs`.",
     ]
     return header("schema/ and DECISIONS.md") + "\n".join(lines) + "\n"
 
@@ -339,6 +350,7 @@ def render_docs() -> dict[str, str]:
         "error-codes.md": error_codes_page(),
         "requirements.md": requirements_page(),
         "decisions.md": decisions_page(),
+        "alert-messages.md": alert_messages_page(),
     }
 
 

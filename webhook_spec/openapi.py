@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urljoin
 from uuid import UUID
 
-import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -47,7 +46,9 @@ class OpenApiDocument:
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        """The parsed file."""
+        """The parsed file (PyYAML is imported here: the validation path and the linter never need it)."""
+        import yaml
+
         return yaml.safe_load(self.file.read_text(encoding="utf-8"))
 
     def deref(self, node: Any) -> Any:
