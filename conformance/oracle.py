@@ -9,12 +9,15 @@ from typing import Any
 
 from conformance.robustness import BODY_LIMIT
 from webhook_spec import Signal, validate_body
-from webhook_spec.catalogue import error_code
+from webhook_spec.catalogue import error_code, error_codes
 from webhook_spec.requirements import requirements
 
 ACCEPTED_REQUIREMENT = "REQ-RESPONSE-01"  # a 200 carries the normalized signal as its payload
 _CONTRACT = "contract"
 _PRECEDENCE = "REQ-PRECEDENCE-"  # rules between codes, never the one rule a single code stands for
+SERVER_CHECK = "http-parser"  # the catalogue's check of the codes the HTTP server answers by itself
+BODY_STAGE_CODE = "payload-too-large"  # the first code of the first stage that reads the body
+TICKER_STAGE_CODE = "ticker-does-not-exist"  # a code of the stage after the schema: the ticker checks
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,35 @@ def requirement_for(code: str | None, pointer: str = "") -> str:
         return match, len(requirement.get("codes", ())), len(fields), index
 
     return min(enumerate(candidates), key=rank)[1]["id"]
+
+
+@cache
+def stages() -> tuple[str, ...]:
+    """The pipeline's stages in the order a gateway runs them (D-016): the catalogue's, in its order."""
+    return tuple(dict.fromkeys(entry.stage for entry in error_codes().values()))
+
+
+def allowed_codes(prediction: Prediction) -> frozenset[str]:
+    """The codes a gateway may answer a POST of the predicted body with instead of the prediction.
+
+    The body does not decide them: the HTTP server's own (malformed-request, request-timeout), those of
+    the stages between the method and the body (lookup, password, source, rate limit), and, for an
+    accepted body, the ticker checks'. Every other code, and a 200 for a refused body, breaks a rule.
+    """
+    return _undecided_by_the_body(prediction.accepted)
+
+
+@cache
+def _undecided_by_the_body(accepted: bool) -> frozenset[str]:
+    order = stages()
+    first, body = order.index(_stage("post-required")) + 1, order.index(_stage(BODY_STAGE_CODE))
+    undecided = set(order[first:body]) | ({_stage(TICKER_STAGE_CODE)} if accepted else set())
+    return frozenset(
+        code
+        for code, entry in error_codes().items()
+        if entry.stage in undecided or entry.check == SERVER_CHECK
+    )
+
+
+def _stage(code: str) -> str:
+    return error_code(code).stage
