@@ -1,6 +1,6 @@
 """Command line of the conformance kit: `webhook-conformance run` (or `python -m conformance run`),
-`webhook-conformance profile init` to start a target profile, and `webhook-conformance diff` to compare
-two gateways."""
+`webhook-conformance profile init` to start a target profile, `webhook-conformance diff` to compare
+two gateways, and `webhook-conformance proxy` to check a gateway's live traffic."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from conformance.diff.run import DEFAULT_CASES, DiffOptions
 from conformance.diff.run import run as run_diff
 from conformance.profile_init import profile_text
 from conformance.properties import DEFAULT_PROPERTY_SECONDS
+from conformance.proxy.service import ProxyOptions, run_proxy
 from conformance.runner import USAGE_ERROR, RunOptions, run
 
 
@@ -75,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         "-x", "--exitfirst", dest="maxfail", action="store_const", const=1, help="stop at the first failure"
     )
     reports.add_argument("--maxfail", type=int, metavar="N", help="stop after N failed scenarios")
+    proxy = commands.add_parser(
+        "proxy", help="forward live traffic to a gateway and report each answer that breaks the spec"
+    )
+    proxy.add_argument("--upstream", required=True, help="the gateway's base URL, e.g. http://127.0.0.1:8000")
+    proxy.add_argument("--listen", required=True, help="HOST:PORT to listen on (port 0: any free one)")
+    proxy.add_argument("--report", type=Path, help="append each deviation to this file, a JSON object a line")
+    proxy.add_argument("--html", type=Path, help="on SIGTERM or Ctrl-C, write the summary page here")
     profile = commands.add_parser("profile", help="target profiles").add_subparsers(
         dest="action", required=True
     )
@@ -130,6 +138,8 @@ def _profile_init(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the kit."""
     args = _parser().parse_args(argv)
+    if args.command == "proxy":
+        return run_proxy(ProxyOptions(args.upstream, args.listen, args.report, args.html))
     if args.command == "diff":
         return run_diff(
             DiffOptions(args.a, args.b, args.cases, args.seed, args.json, args.profile, args.rate_limits)

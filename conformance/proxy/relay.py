@@ -1,0 +1,414 @@
+"""An HTTP/1.1 relay over asyncio streams: each client connection gets its own upstream connection, and
+every request and response is passed on as it arrives, unchanged but for the client's address appended
+to X-Forwarded-For. Each complete exchange is handed to an observer, with the bytes of its bodies that
+checking needs.
+
+A request line and headers are passed on line by line, so an upstream's read timeouts still see a slow
+client; bodies are passed on chunk by chunk. A request the relay cannot frame (a malformed head, broken
+chunked framing) is passed on as raw bytes both ways, unobserved, so the upstream answers it itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from requests.structures import CaseInsensitiveDict
+
+from conformance.client import Exchange
+from conformance.redaction import redact_webhook_paths
+
+LINE_LIMIT = 1 << 20  # bytes of one request or response line (a 64 KiB header passes); longer: raw bytes
+READ_SIZE = 1 << 16
+SEND_GRACE = 1.0  # seconds a request body's forwarding may take to end after its response has come
+FORWARDED_FOR = b"x-forwarded-for"
+BAD_GATEWAY_CODE = "upstream-unreachable"  # the proxy's own 502: no catalogue code, the gateway said nothing
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class FramingError(ValueError):
+    """The bytes are not HTTP/1.1 the relay can frame."""
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """Where the relay connects: scheme, host and port of the gateway's base URL."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, url: str) -> Upstream:
+        """The upstream of `url` (http or https, no path); ValueError saying why it is unusable."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"--upstream {url!r}: give an http:// or https:// URL")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError(f"--upstream {url!r}: give the gateway's base URL, without a path")
+        return cls(parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+
+    @property
+    def base_url(self) -> str:
+        """`scheme://host:port`, for the URLs of the exchanges and their curl reproductions."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A new connection (OSError when the upstream cannot be reached)."""
+        context = ssl.create_default_context() if self.scheme == "https" else None
+        return await asyncio.open_connection(self.host, self.port, ssl=context, limit=LINE_LIMIT)
+
+
+@dataclass
+class Head:
+    """A request's or a response's first line and header fields, as received."""
+
+    first_line: bytes
+    fields: list[tuple[bytes, bytes]]
+
+    def values(self, name: bytes) -> list[bytes]:
+        """The values of every field called `name` (lower case)."""
+        return [value for key, value in self.fields if key.lower() == name]
+
+    def tokens(self, name: bytes) -> set[bytes]:
+        """The comma-separated tokens of the fields called `name`, lower case."""
+        return {token.strip().lower() for value in self.values(name) for token in value.split(b",")}
+
+    def content_length(self) -> int | None:
+        """The declared body length, None when there is none; FramingError when it is not one number."""
+        values = {value.strip() for value in self.values(b"content-length")}
+        if not values:
+            return None
+        if len(values) > 1 or not next(iter(values)).isdigit():
+            raise FramingError("Content-Length is not one number")
+        return int(next(iter(values)))
+
+    def chunked(self) -> bool:
+        """Whether the body is sent in chunks."""
+        return b"chunked" in self.tokens(b"transfer-encoding")
+
+    def dict(self) -> dict[str, str]:
+        """The fields as a dict (repeated names joined with commas), for the exchange."""
+        fields: dict[str, str] = {}
+        for name, value in self.fields:
+            key, text = name.decode("latin-1"), value.decode("latin-1")
+            fields[key] = f"{fields[key]}, {text}" if key in fields else text
+        return fields
+
+
+def parse_field(line: bytes) -> tuple[bytes, bytes]:
+    """A header line's name and value; FramingError when it is not `name: value`."""
+    name, colon, value = line.rstrip(b"\r\n").partition(b":")
+    if not colon or not name or name != name.strip() or b" " in name:
+        raise FramingError(f"not a header field: {line[:80]!r}")
+    return name, value.strip()
+
+
+def forwarded_for(values: list[bytes], peer: str) -> bytes:
+    """The X-Forwarded-For line to send: the client's values, then the client's own address."""
+    return b"X-Forwarded-For: " + b", ".join([*values, peer.encode("ascii")]) + b"\r\n"
+
+
+def bad_gateway(reason: str) -> bytes:
+    """The relay's 502 in the webhook's JSON error shape, closing the connection."""
+    body = json.dumps({"success": False, "messageCode": BAD_GATEWAY_CODE, "message": reason}).encode()
+    head = f"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"Connection: close\r\n\r\n" + body
+
+
+class Kept:
+    """The first `limit` bytes of a body that pass through, and how many passed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.size = 0
+
+    def add(self, data: bytes) -> None:
+        """Count `data`; keep what fits."""
+        if len(self.data) < self.limit:
+            self.data += data[: self.limit - len(self.data)]
+        self.size += len(data)
+
+
+async def relay_sized(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, size: int, kept: Kept
+) -> None:
+    """Pass on exactly `size` bytes."""
+    while size:
+        data = await reader.read(min(size, READ_SIZE))
+        if not data:
+            raise asyncio.IncompleteReadError(b"", size)
+        writer.write(data)
+        kept.add(data)
+        size -= len(data)
+        await writer.drain()
+
+
+async def relay_chunked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, kept: Kept) -> None:
+    """Pass on a chunked body as it comes, framing and trailers included, keeping its decoded bytes."""
+    while True:
+        size_line = await reader.readuntil(b"\n")
+        writer.write(size_line)
+        try:
+            size = int(size_line.split(b";")[0].strip(), 16)
+        except ValueError:
+            raise FramingError(f"not a chunk size: {size_line[:80]!r}") from None
+        if size == 0:
+            while (line := await reader.readuntil(b"\n")) not in (b"\r\n", b"\n"):
+                writer.write(line)  # a trailer field
+            writer.write(line)
+            await writer.drain()
+            return
+        await relay_sized(reader, writer, size, kept)
+        end = await reader.readuntil(b"\n")
+        writer.write(end)
+        if end not in (b"\r\n", b"\n"):
+            raise FramingError("a chunk is longer than its size")
+
+
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy bytes until `reader` ends, then end `writer`'s side."""
+    with contextlib.suppress(ConnectionError, OSError):
+        while data := await reader.read(READ_SIZE):
+            writer.write(data)
+            await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
+
+
+async def _read_head(reader: asyncio.StreamReader) -> Head:
+    """A response's status line and fields (a response head is read whole: the upstream sends it at once)."""
+    raw = await reader.readuntil(b"\r\n\r\n")
+    first, *lines = raw[:-4].split(b"\r\n")
+    return Head(first, [parse_field(line) for line in lines])
+
+
+def _status(head: Head) -> int:
+    parts = head.first_line.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+        raise FramingError(f"not a status line: {head.first_line[:80]!r}")
+    return int(parts[1])
+
+
+def _response_head_bytes(head: Head) -> bytes:
+    return (
+        b"\r\n".join([head.first_line, *(name + b": " + value for name, value in head.fields)]) + b"\r\n\r\n"
+    )
+
+
+def _gone(reader: asyncio.StreamReader) -> bool:
+    """Whether the peer of `reader` closed or broke its connection."""
+    return reader.at_eof() or reader.exception() is not None
+
+
+async def _finished(sending: asyncio.Task) -> bool:
+    """Whether a request body was all passed on, waiting up to SEND_GRACE for its last write."""
+    await asyncio.wait({sending}, timeout=SEND_GRACE)
+    if not sending.done():
+        sending.cancel()
+        return False
+    return not sending.cancelled() and sending.exception() is None and sending.result()
+
+
+Observer = Callable[[Exchange, int], None]  # an exchange and its request body's whole size
+UpstreamDown = Callable[[str, str], None]  # a request line (redacted) and why the upstream was not reached
+
+
+class Relay:
+    """Serves client connections, relaying each to its own upstream connection."""
+
+    def __init__(
+        self,
+        upstream: Upstream,
+        observe: Observer,
+        upstream_down: UpstreamDown,
+        request_keep: int,
+        response_keep: int = LINE_LIMIT,
+    ) -> None:
+        self.upstream = upstream
+        self.observe = observe
+        self.upstream_down = upstream_down
+        self.request_keep = request_keep  # bytes of a request body kept for checking
+        self.response_keep = response_keep
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Relay one client connection's requests in turn until either side closes it."""
+        peer = writer.get_extra_info("peername")[0]
+        upstream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        try:
+            while True:
+                request_line = await reader.readuntil(b"\n")
+                if request_line in (b"\r\n", b"\n"):
+                    continue  # an empty line between requests
+                if upstream is None or upstream[0].at_eof():
+                    upstream = await self._connect(request_line, writer)
+                    if upstream is None:
+                        return
+                if not await self._relay_request(request_line, peer, (reader, writer), upstream):
+                    return
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, OSError):
+            return  # the client went away, or a side broke the connection: nothing more to relay
+        finally:
+            writer.close()
+            if upstream is not None:
+                upstream[1].close()
+
+    async def _connect(
+        self, request_line: bytes, client: asyncio.StreamWriter
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        try:
+            return await self.upstream.connect()
+        except OSError as error:
+            reason = f"the gateway at {self.upstream.base_url} cannot be reached: {error.strerror or error}"
+            self.upstream_down(redact_webhook_paths(request_line.decode("latin-1").strip()), reason)
+            client.write(bad_gateway(reason))
+            await client.drain()
+            return None
+
+    async def _tunnel(self, client: tuple, upstream: tuple, buffered: bytes = b"") -> bool:
+        """Copy raw bytes both ways until both sides are done; never observed. False: the connection ends."""
+        upstream[1].write(buffered)
+        await asyncio.gather(pipe(client[0], upstream[1]), pipe(upstream[0], client[1]))
+        return False
+
+    async def _relay_request(self, request_line: bytes, peer: str, client: tuple, upstream: tuple) -> bool:
+        """Relay one request and its response; True when the connection goes on to the next request.
+
+        The response is read from the moment the request line is sent: an upstream may answer before
+        the request is complete (a read timeout, a body too large) and the client must get that answer.
+        """
+        upstream[1].write(request_line)
+        parts = request_line.rstrip(b"\r\n").split(b" ")
+        if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
+            return await self._tunnel(client, upstream)
+        head, kept = Head(request_line.rstrip(b"\r\n"), []), Kept(self.request_keep)
+        sending = asyncio.create_task(self._send_rest(head, kept, peer, client[0], upstream[1]))
+        answering = asyncio.create_task(self._relay_response(request_line, upstream[0], client[1]))
+        try:
+            await asyncio.wait({sending, answering}, return_when=asyncio.FIRST_COMPLETED)
+            if sending.done() and sending.exception() is not None and _gone(client[0]):
+                return False  # the client went away before its request was complete: nobody to answer
+            response = await answering
+        finally:
+            answering.cancel()
+            sent = await _finished(sending)
+        if response is None:
+            return False
+        status, response_head, response_body, delimited = response
+        # A body not all sent (the upstream answered first) is still judged when its size alone decides.
+        if (sent or kept.size >= self.request_keep) and response_body is not None:
+            self._observe(parts, head, kept, status, response_head, response_body)
+        closing = b"close" in head.tokens(b"connection") | response_head.tokens(b"connection")
+        persistent = parts[2] == b"HTTP/1.1" or b"keep-alive" in head.tokens(b"connection")
+        return sent and delimited and persistent and not closing
+
+    async def _send_rest(
+        self, head: Head, kept: Kept, peer: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        """Pass on the request's header lines as they come (its X-Forwarded-For lines merged into one,
+        the client's address appended, before the blank line), then its body. Fills in `head` and `kept`.
+        False when the framing broke: the rest is then copied raw until the client stops sending."""
+        held: list[bytes] = []  # X-Forwarded-For values, sent merged with the client's address
+        try:
+            while (line := await reader.readuntil(b"\n")) not in (b"\r\n", b"\n"):
+                try:
+                    name, value = parse_field(line)
+                except FramingError:
+                    writer.write(line)
+                    raise
+                if name.lower() == FORWARDED_FOR:
+                    held.append(value)
+                    continue
+                head.fields.append((name, value))
+                writer.write(line)
+            writer.write(forwarded_for(held, peer) + line)
+            head.fields.append((b"X-Forwarded-For", b", ".join([*held, peer.encode("ascii")])))
+            await writer.drain()
+            length = head.content_length()
+            if head.chunked():
+                await relay_chunked(reader, writer, kept)
+            elif length:
+                await relay_sized(reader, writer, length, kept)
+            return True
+        except FramingError:
+            await pipe(reader, writer)
+            return False
+
+    async def _relay_response(
+        self, request_line: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[int, Head, bytes | None, bool] | None:
+        """Pass the response on (interim 1xx ones first): its status, head, body (None when longer than
+        the relay keeps) and whether its end was framed (False: it ended with the connection). None when
+        the upstream sent no response the relay can frame."""
+        method = request_line.split(b" ", 1)[0]
+        while True:
+            try:
+                head = await _read_head(reader)
+                status = _status(head)
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, FramingError) as error:
+                partial = getattr(error, "partial", b"")
+                if partial:  # a response the relay cannot frame: what came is passed on, then the rest
+                    writer.write(partial)
+                    await pipe(reader, writer)
+                else:
+                    reason = (
+                        f"the gateway at {self.upstream.base_url} closed the connection without an answer"
+                    )
+                    self.upstream_down(redact_webhook_paths(request_line.decode("latin-1").strip()), reason)
+                    writer.write(bad_gateway(reason))
+                    await writer.drain()
+                return None
+            writer.write(_response_head_bytes(head))
+            if status == 101:
+                await pipe(reader, writer)
+                return None
+            if status >= 200 or status < 100:
+                break
+        kept = Kept(self.response_keep)
+        length = head.content_length()
+        delimited = True
+        if method == b"HEAD" or status in _NO_BODY_STATUSES or status < 200:
+            await writer.drain()
+        elif head.chunked():
+            await relay_chunked(reader, writer, kept)
+        elif length is not None:
+            await relay_sized(reader, writer, length, kept)
+        else:
+            while data := await reader.read(READ_SIZE):
+                writer.write(data)
+                kept.add(data)
+                await writer.drain()
+            delimited = False
+        return status, head, bytes(kept.data) if kept.size <= kept.limit else None, delimited
+
+    def _observe(
+        self,
+        parts: list[bytes],
+        head: Head,
+        kept: Kept,
+        status: int,
+        response_head: Head,
+        response_body: bytes,
+    ) -> None:
+        method, target = parts[0].decode("latin-1"), parts[1].decode("latin-1")
+        parsed = urlsplit(target)
+        path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+        sent_url = self.upstream.base_url + path
+        exchange = Exchange(
+            method=method,
+            url=redact_webhook_paths(sent_url),
+            request_headers=head.dict(),
+            request_body=bytes(kept.data),
+            status=status,
+            response_headers=CaseInsensitiveDict(response_head.dict()),
+            response_body=response_body,
+            sent_url=sent_url,
+        )
+        self.observe(exchange, kept.size)
