@@ -4,6 +4,7 @@ and invalid ones (its negative mode), as the bytes and headers a request sends."
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from functools import cache
 
 import schemathesis
@@ -15,6 +16,7 @@ from conformance.redaction import PASSWORD_MARKER
 from webhook_spec.openapi import OPENAPI_FILE, WEBHOOK_PATH
 
 ACCEPTED_TICKER = "AMD"  # a stock every gateway's ticker database has: generated tickers are random text
+DRAWS_PER_BODY = 2  # cases drawn at most for each distinct body wanted
 
 
 @cache
@@ -55,14 +57,21 @@ def with_accepted_ticker(case) -> None:
     case.body = {**case.body, "ticker": ACCEPTED_TICKER}
 
 
+class _Enough(BaseException):
+    """Bodies enough are drawn. Not an Exception: Hypothesis lets it through instead of shrinking it."""
+
+
 def drawn_bodies(mode: GenerationMode, count: int, seed_value: int) -> list[tuple[bytes, str | None]]:
-    """Up to `count` bodies of `mode` with their Content-Type, the same for the same seed (valid ones
-    with ACCEPTED_TICKER); Hypothesis may draw fewer, or one twice."""
-    drawn: list[tuple[bytes, str | None]] = []
+    """Up to `count` distinct bodies of `mode` with their Content-Type, the same for the same seed (valid
+    ones with ACCEPTED_TICKER). Hypothesis draws some bodies more than once: it draws until it has
+    `count`, DRAWS_PER_BODY times as many cases at most."""
+    drawn: dict[bytes, str | None] = {}
+    if not count:
+        return []
 
     @seed(seed_value)
     @settings(
-        max_examples=count,
+        max_examples=count * DRAWS_PER_BODY,
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -73,7 +82,10 @@ def drawn_bodies(mode: GenerationMode, count: int, seed_value: int) -> list[tupl
         if mode == GenerationMode.POSITIVE:
             with_accepted_ticker(case)
         body, headers = serialized(case)
-        drawn.append((body, headers.get("Content-Type")))
+        drawn.setdefault(body, headers.get("Content-Type"))
+        if len(drawn) == count:
+            raise _Enough
 
-    draw()
-    return drawn
+    with suppress(_Enough):
+        draw()
+    return list(drawn.items())

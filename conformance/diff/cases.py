@@ -45,9 +45,8 @@ def generated_requests(count: int, seed: int) -> Iterator[Case]:
         (GenerationMode.POSITIVE, "valid", count // 2),
         (GenerationMode.NEGATIVE, "invalid", count - count // 2),
     ):
-        if wanted:
-            for number, (body, content_type) in enumerate(drawn_bodies(mode, wanted, seed), 1):
-                yield Case(f"generated {label} signal {number} (seed {seed})", GENERATED, body, content_type)
+        for number, (body, content_type) in enumerate(drawn_bodies(mode, wanted, seed), 1):
+            yield Case(f"generated {label} signal {number} (seed {seed})", GENERATED, body, content_type)
 
 
 def unique(cases: Iterable[Case]) -> tuple[list[Case], int]:

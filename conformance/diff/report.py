@@ -37,7 +37,7 @@ class Outcome:
     a: Side
     b: Side
     cases: list[Case]
-    repeated: int  # cases left out because their body had been sent already
+    repeated: int  # cases left out because their body was sent already
     seed: int
     groups: list[Group]
 
@@ -92,7 +92,7 @@ def _group_lines(group: Group, redactor: Redactor) -> list[str]:
 
 def console_text(outcome: Outcome, redactor: Redactor) -> str:
     """The diff for the console: what was compared, each group of differences, the verdict."""
-    repeated = f"; {outcome.repeated} repeated bodies sent once" if outcome.repeated else ""
+    repeated = f"; {outcome.repeated} cases left out, their body sent already" if outcome.repeated else ""
     lines = [
         f"A: {outcome.a.shown()}",
         f"B: {outcome.b.shown()}",
