@@ -21,7 +21,9 @@ import pytest
 from conformance.client import Exchange
 from conformance.diff.cases import GENERATED, Case, corpus_requests, generated_requests, unique
 from conformance.diff.compare import difference, grouped
+from conformance.diff.run import DiffOptions, _gateways, _pacing_note
 from conformance.embedded_gateway import ROLE_WEBHOOKS
+from conformance.redaction import Redactor
 from tests.broken_gateways.catalogue import REFERENCE, entry_named
 from tests.broken_gateways.run import served
 from webhook_spec.docs import repo_root
@@ -184,3 +186,25 @@ def test_the_readme_shows_a_diff_session():
     readme = (repo_root() / "README.md").read_text(encoding="utf-8")
     assert "## Comparing two gateways: diff" in readme
     assert "webhook-conformance diff" in readme and "A said 400 invalid-payload where B said" in readme
+
+
+def test_a_profile_spreads_a_over_its_stocks_webhooks_paced_within_the_spec_limits(webhook_urls, tmp_path):
+    quota = [hook for hook in ROLE_WEBHOOKS if hook.name == "quota"][:2]  # the spec's limits on every gateway
+    base = webhook_urls[REFERENCE].removesuffix(STOCKS.path)
+    profile = tmp_path / "target.toml"
+    hooks = ", ".join(f'"{hook.uuid}/{hook.password}"' for hook in quota[1:])
+    profile.write_text(f'[target]\nrate_limits = "spec"\n[webhooks]\nstocks = [{hooks}]\n', encoding="utf-8")
+    options = DiffOptions(base + quota[0].path, webhook_urls[REFERENCE], profile=profile)
+    with _gateways(options, Redactor()) as (a, b):
+        assert a.paced and b.paced and len(a.target.webhooks["stocks"]) == 2
+        cases = list(corpus_requests())[:4]
+        for case in cases:
+            a.send(case)
+        sent = [exchange.url.split("/")[-2] for exchange in a.client.exchanges]
+        assert sent == [quota[0].uuid, quota[1].uuid] * 2
+        assert "2 webhook(s) keep the spec's rate limits: 300 requests take about 2 minutes" in _pacing_note(
+            a, 300
+        )
+    lifted = DiffOptions(base + quota[0].path, webhook_urls[REFERENCE], profile=profile, rate_limits="lifted")
+    with _gateways(lifted, Redactor()) as (a, b):
+        assert not a.paced and not b.paced and _pacing_note(a, 300) is None
