@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,8 +62,40 @@ class Upstream:
 
     async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """A new connection (OSError when the upstream cannot be reached)."""
+        loop = asyncio.get_running_loop()
         context = ssl.create_default_context() if self.scheme == "https" else None
-        return await asyncio.open_connection(self.host, self.port, ssl=context, limit=LINE_LIMIT)
+        reader = asyncio.StreamReader(limit=LINE_LIMIT, loop=loop)
+        protocol = KeepsWhatArrived(reader) if context is None else asyncio.StreamReaderProtocol(reader)
+        transport, _ = await loop.create_connection(lambda: protocol, self.host, self.port, ssl=context)
+        return reader, asyncio.StreamWriter(transport, protocol, reader, loop)
+
+
+class KeepsWhatArrived(asyncio.StreamReaderProtocol):
+    """A plain connection's protocol that reads what the peer sent before a failed write ended it.
+
+    An upstream may answer early (413 for a large body) and close while the request body is still
+    being passed on: the next write fails, and asyncio drops the connection with the answer unread in
+    the socket. Here the bytes already received are read out first, and the answer reaches the client.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        super().__init__(reader)
+        self.reader = reader
+        self.descriptor = -1
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Note the socket's file descriptor."""
+        super().connection_made(transport)
+        self.descriptor = transport.get_extra_info("socket").fileno()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """On a write error, read what is left in the socket (it closes after this), then end the stream."""
+        if isinstance(exc, ConnectionError) and self.descriptor >= 0:
+            with contextlib.suppress(OSError):
+                while data := os.read(self.descriptor, READ_SIZE):
+                    self.reader.feed_data(data)
+            exc = None
+        super().connection_lost(exc)
 
 
 @dataclass
