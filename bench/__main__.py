@@ -1,4 +1,5 @@
-"""`python -m bench`: gateway throughput against a bare Flask ceiling, validation cost, kit run time.
+"""`python -m bench`: gateway throughput against a bare Flask ceiling, validation cost, kit run time, and
+the latency the validating proxy adds.
 
 Prints one table per section and writes every figure as JSON (--out).
 """
@@ -18,11 +19,12 @@ from typing import Any
 from bench import PROJECT_DIR
 from bench.kit_timing import kit_timing
 from bench.load import LoadSettings
-from bench.report import kit_table, throughput_table, validation_table, worst_body_table
+from bench.proxy_overhead import proxy_overhead
+from bench.report import kit_table, proxy_table, throughput_table, validation_table, worst_body_table
 from bench.throughput import CONCURRENCIES, Measurement, measure_servers, ratios
 from bench.validation_cost import validation_costs, worst_body_costs
 
-SECTIONS = ("throughput", "validation", "kit")
+SECTIONS = ("throughput", "validation", "kit", "proxy")
 DERIVED = ("rps", "ratio")
 
 
@@ -129,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         results["kit"] = timing = kit_timing(args.property_cases)
         print("\nKit run time against the embedded gateway, and schemathesis's st run\n")
         print(kit_table(timing))
+    if "proxy" in sections:
+        print(
+            "proxy overhead (sequential accepted signals, direct and through the proxy)...", file=sys.stderr
+        )
+        results["proxy"] = overhead = proxy_overhead(args.work_dir)
+        print("\nValidating proxy: latency of the reference gateway direct and through the proxy\n")
+        print(proxy_table(overhead))
     results["environment"]["load_average_after"] = os.getloadavg()
     args.out.write_text(json.dumps(_jsonable(results), indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from statistics import median
 
 from bench.kit_timing import KitTiming, TimedRun
+from bench.proxy_overhead import ProxyOverhead
 from bench.stats import LoadResult
 from bench.throughput import Measurement, pairs, ratio
 from bench.validation_cost import ValidationTiming, WorstBodyTiming
@@ -95,3 +96,17 @@ def kit_table(timing: KitTiming) -> str:
     ]
     failures = [f"  failed: {failure}" for failure in timing.report.failures]
     return "\n".join([format_table(["run", "seconds", "cases", "exit"], rows), *failures])
+
+
+def proxy_table(overhead: ProxyOverhead) -> str:
+    """Direct and proxied latency of sequential accepted signals, and what the proxy adds."""
+    rows = [
+        [route, str(result.requests), f"{result.p50_ms:.2f}", f"{result.p99_ms:.2f}", _statuses(result)]
+        for route, result in (("direct", overhead.direct), ("through the proxy", overhead.proxied))
+    ]
+    rows.append(["proxy overhead", "", f"{overhead.p50_ms:+.2f}", f"{overhead.p99_ms:+.2f}", ""])
+    return format_table(["route", "signals", "p50 ms", "p99 ms", "statuses"], rows)
+
+
+def _statuses(result: LoadResult) -> str:
+    return " ".join(f"{status}: {count}" for status, count in sorted(result.statuses.items()))
