@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from conformance.client import Exchange
 from conformance.contract import response_problems
+from conformance.diff.compare import answer_of, payload_differences
 from conformance.oracle import (
     ACCEPTED_REQUIREMENT,
     Prediction,
@@ -70,16 +71,6 @@ def on_webhook_path(url: str) -> bool:
     return urlsplit(url).path.startswith(WEBHOOK_PREFIX)
 
 
-def message_code(exchange: Exchange) -> str | None:
-    """The response's messageCode, or None when its body is no JSON object with one."""
-    try:
-        body = exchange.json()
-    except ValueError:
-        return None
-    code = body.get("messageCode") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else None
-
-
 def answer(status: int, code: str | None) -> str:
     """How an answer reads in a report: `400 invalid-action`, `200`."""
     return f"{status} {code}" if code else str(status)
@@ -96,7 +87,7 @@ def expected_answer(prediction: Prediction) -> str:
 def judge(exchange: Exchange) -> Judgement:
     """Check a webhook exchange (`on_webhook_path`): the contract, then the answer the request predicts."""
     judgement = Judgement()
-    code = message_code(exchange)
+    code = answer_of(exchange).code
     _check_contract(exchange, code, judgement)
     parts = webhook_url_parts(exchange.sent_url)
     if parts is None:
@@ -208,46 +199,25 @@ def _refusal_requirement(code: str, prediction: Prediction) -> str:
 
 
 def _check_payload(exchange: Exchange, prediction: Prediction, judgement: Judgement) -> None:
-    try:
-        body = exchange.json()
-    except ValueError:
+    answer = answer_of(exchange)
+    if not answer.readable:
         return  # the contract check has said so
-    payload = body.get("payload") if isinstance(body, dict) else None
     expected = prediction.payload or {}
-    if not isinstance(payload, dict):
-        judgement.check(ACCEPTED_REQUIREMENT, ("a payload object: the normalized signal", repr(payload)))
+    if not isinstance(answer.payload, dict):
+        judgement.check(
+            ACCEPTED_REQUIREMENT, ("a payload object: the normalized signal", repr(answer.payload))
+        )
         return
-    differing = _first_difference(expected, payload)
-    if differing is None:
+    differing = payload_differences(expected, answer.payload)
+    if not differing:
         judgement.check(ACCEPTED_REQUIREMENT)
         return
+    name = differing[0]
     problem = (
-        f"payload.{differing} = {_shown(expected, differing)}",
-        f"payload.{differing} = {_shown(payload, differing)}",
+        f"payload.{name} = {_shown(expected, name)}",
+        f"payload.{name} = {_shown(answer.payload, name)}",
     )
-    judgement.check(requirement_for(None, f"/{differing}"), problem)
-
-
-def _first_difference(expected: dict[str, Any], found: dict[str, Any]) -> str | None:
-    """The first field (the expected's order, then the found's) whose value differs."""
-    for name in [*expected, *(name for name in found if name not in expected)]:
-        if name not in expected or name not in found or not _same(expected[name], found[name]):
-            return name
-    return None
-
-
-def _same(expected: Any, found: Any) -> bool:
-    """JSON equality: 1 and 1.0 are one number, but true is not 1."""
-    if isinstance(expected, bool) or isinstance(found, bool):
-        return type(expected) is type(found) and expected == found
-    if isinstance(expected, dict) and isinstance(found, dict):
-        return expected.keys() == found.keys() and all(_same(expected[k], found[k]) for k in expected)
-    if isinstance(expected, list) and isinstance(found, list):
-        return len(expected) == len(found) and all(map(_same, expected, found))
-    numbers = (int, float)
-    if isinstance(expected, numbers) and isinstance(found, numbers):
-        return expected == found
-    return type(expected) is type(found) and expected == found
+    judgement.check(requirement_for(None, f"/{name}"), problem)
 
 
 def _shown(payload: dict[str, Any], name: str) -> str:
