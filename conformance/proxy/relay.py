@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -322,6 +323,7 @@ class Relay:
         if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):
             return await self._tunnel(client, upstream)
         head, kept = Head(request_line.rstrip(b"\r\n"), []), Kept(self.request_keep)
+        started = time.monotonic()
         sending = asyncio.create_task(self._send_rest(head, kept, peer, client[0], upstream[1]))
         answering = asyncio.create_task(self._relay_response(request_line, upstream[0], client[1]))
         try:
@@ -337,7 +339,8 @@ class Relay:
         status, response_head, response_body, delimited = response
         # A body not all sent (the upstream answered first) is still judged when its size alone decides.
         if (sent or kept.size >= self.request_keep) and response_body is not None:
-            self._observe(parts, head, kept, status, response_head, response_body)
+            seconds = time.monotonic() - started
+            self._observe(parts, head, kept, (status, response_head, response_body, seconds))
         closing = b"close" in head.tokens(b"connection") | response_head.tokens(b"connection")
         persistent = parts[2] == b"HTTP/1.1" or b"keep-alive" in head.tokens(b"connection")
         return sent and delimited and persistent and not closing
@@ -422,14 +425,9 @@ class Relay:
         return status, head, bytes(kept.data) if kept.size <= kept.limit else None, delimited
 
     def _observe(
-        self,
-        parts: list[bytes],
-        head: Head,
-        kept: Kept,
-        status: int,
-        response_head: Head,
-        response_body: bytes,
+        self, parts: list[bytes], head: Head, kept: Kept, response: tuple[int, Head, bytes, float]
     ) -> None:
+        status, response_head, response_body, seconds = response
         method, target = parts[0].decode("latin-1"), parts[1].decode("latin-1")
         parsed = urlsplit(target)
         path = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
@@ -442,6 +440,7 @@ class Relay:
             status=status,
             response_headers=CaseInsensitiveDict(response_head.dict()),
             response_body=response_body,
+            elapsed=seconds,
             sent_url=sent_url,
         )
         self.observe(exchange, kept.size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,17 @@ def deviation_record(
         "expected": deviation.expected,
         "found": deviation.found,
         **exchange.report(),
-        "curl": reproduction(exchange, redactor),
+        "curl": reproduction(_without_host(exchange), redactor),
     }
     if body_size > len(exchange.request_body):
         record["request"]["bodyBytes"] = body_size  # the body is cut to the bytes checking needed
     return redactor.data(record)
+
+
+def _without_host(exchange: Exchange) -> Exchange:
+    """The exchange without its Host header (the proxy's name; curl sends the upstream's)."""
+    headers = {name: value for name, value in exchange.request_headers.items() if name.lower() != "host"}
+    return replace(exchange, request_headers=headers)
 
 
 def console_lines(record: dict[str, Any]) -> list[str]:
@@ -105,18 +111,22 @@ class Tally:
         deviations = sum(counts.deviations for counts in self.by_requirement.values())
         return (
             f"Exchanges: {self.forwarded} forwarded, {self.checked} on the webhook path checked, "
-            f"{self.deviating} with deviations ({deviations} deviations); "
+            f"{self.deviating} with deviations ({_counted(deviations, 'deviation')}); "
             f"upstream unreachable: {self.upstream_down}."
         )
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def summary_lines(tally: Tally) -> list[str]:
     """The console summary: each requirement checked, with its counts, deviating ones first marked FAIL."""
-    lines = ["", "Requirements checked (exchanges checked, deviations):"]
+    lines = ["", "Requirements checked (exchanges checked, and deviating from the requirement):"]
     for requirement, counts in tally.ordered():
         label = "FAIL" if counts.deviations else "PASS"
         level = requirements()[requirement]["level"]
-        counted = f"{counts.checked:6} checked {counts.deviations:6} deviations"
+        counted = f"{counts.checked:6} checked {counts.deviations:6} deviating"
         lines.append(f"  {label:5} {requirement:<18} {level:6} {counted}")
     return [*lines, tally.closing_line()]
 
