@@ -7,9 +7,11 @@ the catalogue's server process, or a small upstream served from the test process
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
+import re
 import secrets
 import socket
 import sys
@@ -95,6 +97,7 @@ RIGHT = {
 }
 
 
+@pytest.mark.decision("D-074")
 @pytest.mark.parametrize("case", RIGHT.values(), ids=RIGHT.keys())
 def test_the_answers_the_spec_allows_are_no_deviation(case):
     status, answer, body = case
@@ -161,6 +164,7 @@ WRONG = {
 }
 
 
+@pytest.mark.decision("D-074")
 @pytest.mark.parametrize("case", WRONG.values(), ids=WRONG.keys())
 def test_an_answer_the_spec_forbids_is_reported_under_the_requirement_it_breaks(case):
     status, answer, body, requirement = case
@@ -168,6 +172,7 @@ def test_an_answer_the_spec_forbids_is_reported_under_the_requirement_it_breaks(
     assert requirement in [deviation.requirement for deviation in judgement.deviations], judgement
 
 
+@pytest.mark.decision("D-074")
 def test_other_methods_must_be_post_required():
     assert judge(_exchange(400, _error("post-required"), b"", method="GET")).deviations == []
     assert judge(_exchange(400, b"", b"", method="HEAD")).deviations == []
@@ -175,6 +180,7 @@ def test_other_methods_must_be_post_required():
     assert "REQ-METHOD-02" in [deviation.requirement for deviation in wrong.deviations]
 
 
+@pytest.mark.decision("D-074")
 def test_a_mangled_webhook_path_must_not_redirect():
     mangled = URL + "/"
     assert judge(_exchange(404, _error("not-found", False), url=mangled)).deviations == []
@@ -182,6 +188,7 @@ def test_a_mangled_webhook_path_must_not_redirect():
     assert "REQ-SECRET-02" in [deviation.requirement for deviation in redirect.deviations]
 
 
+@pytest.mark.decision("D-074")
 def test_the_codes_allowed_instead_of_a_prediction_are_those_the_body_does_not_decide():
     assert stages()[:3] == ("method", "lookup", "authentication")
     refused = allowed_codes(predict(b'{"ticker": "AMD", "action": "hold"}'))
@@ -309,6 +316,7 @@ def _post(
     return json.loads(response.read())
 
 
+@pytest.mark.decision("D-075")
 def test_the_client_address_is_appended_to_x_forwarded_for(echo):
     proxy, _ = echo
     connection = _connection(proxy)
@@ -317,6 +325,7 @@ def test_the_client_address_is_appended_to_x_forwarded_for(echo):
     assert _post(connection, "/", b"{}", sent)["forwardedFor"] == ["203.0.113.9, 198.51.100.1, 127.0.0.1"]
 
 
+@pytest.mark.decision("D-075")
 def test_keep_alive_requests_share_one_upstream_connection(echo):
     proxy, _ = echo
     connection = _connection(proxy)
@@ -324,6 +333,7 @@ def test_keep_alive_requests_share_one_upstream_connection(echo):
     assert len(ports) == 1
 
 
+@pytest.mark.decision("D-075")
 def test_a_1_mb_body_is_forwarded_intact_and_judged_by_its_size_alone(echo):
     proxy, directory = echo
     body = bytes(range(256)) * 4096  # 1 MiB, every byte value
@@ -336,6 +346,7 @@ def test_a_1_mb_body_is_forwarded_intact_and_judged_by_its_size_alone(echo):
     assert line["request"]["bodyBytes"] == len(body) and STOCKS.password not in json.dumps(line)
 
 
+@pytest.mark.decision("D-075")
 def test_a_chunked_response_is_streamed_as_it_comes(echo):
     proxy, _ = echo
     connection = _connection(proxy)
@@ -347,6 +358,7 @@ def test_a_chunked_response_is_streamed_as_it_comes(echo):
     assert response.read() == b"second"
 
 
+@pytest.mark.decision("D-075")
 def test_an_unreachable_upstream_is_a_502_in_json_and_counted(tmp_path: Path):
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
@@ -377,6 +389,7 @@ def gateways(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[st
         yield urls, token, directory
 
 
+@pytest.mark.decision("D-074")
 def test_the_proxy_in_front_of_the_reference_reports_nothing_over_a_whole_kit_run(gateways):
     urls, token, directory = gateways
     with ExitStack() as stack:
@@ -390,6 +403,7 @@ def test_the_proxy_in_front_of_the_reference_reports_nothing_over_a_whole_kit_ru
     assert " 0 with deviations" in checked and "FAIL" not in output
 
 
+@pytest.mark.decision("D-074")
 @pytest.mark.parametrize("name", BROKEN)
 def test_the_proxy_in_front_of_a_broken_gateway_reports_its_broken_requirement(gateways, name: str):
     urls, token, directory = gateways
@@ -404,3 +418,37 @@ def test_the_proxy_in_front_of_a_broken_gateway_reports_its_broken_requirement(g
     assert "$PASSWORD" in first["curl"] and STOCKS.password not in output + json.dumps(lines)
     html = (directory / f"proxy-{name}" / "proxy.html").read_text(encoding="utf-8")
     assert entry.requirements[0] in html and STOCKS.password not in html
+
+
+def _raw_exchange(url: str, request: bytes, wait: float = 10.0) -> bytes:
+    """Send `request` as raw bytes and read until the answer is complete or the connection closes."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as connection:
+        connection.sendall(request)
+        received = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := connection.recv(65536):
+                received += chunk
+                head, _, body = received.partition(b"\r\n\r\n")
+                length = re.search(rb"(?i)content-length: *(\d+)", head)
+                if length and len(body) >= int(length.group(1)):
+                    break
+    return received
+
+
+@pytest.mark.decision("D-075")
+def test_a_stalled_head_gets_the_gateways_timeout_and_a_malformed_one_its_own_answer(
+    gateways, tmp_path: Path
+):
+    urls, _, _ = gateways
+    with proxy_process(urls[REFERENCE], tmp_path) as proxy:
+        stalled = _raw_exchange(proxy.base_url, f"POST {PATH} HTTP/1.1\r\nHost: gateway\r\n".encode())
+        malformed = _raw_exchange(
+            proxy.base_url,
+            f"POST {PATH} HTTP/1.1\r\nHost: gateway\r\nBad Header: x\r\n".encode()
+            + b"Content-Length: 2\r\n\r\n{}",
+        )
+        output = stopped(proxy)
+    assert stalled.startswith(b"HTTP/1.1 408 ") and b'"request-timeout"' in stalled
+    assert malformed.startswith(b"HTTP/1.1 400 ") and b'"malformed-request"' in malformed
+    assert deviations(tmp_path) == [] and "Exchanges: 0 observed" in output  # neither could be judged

@@ -81,10 +81,10 @@ class Counts:
 
 @dataclass
 class Tally:
-    """What the proxy saw: exchanges forwarded and checked, the upstream's failures, counts by requirement."""
+    """What the proxy saw: whole exchanges, those checked, the upstream's failures, counts by requirement."""
 
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
-    forwarded: int = 0
+    observed: int = 0  # exchanges relayed whole: a request the relay could frame, and its answer
     checked: int = 0  # exchanges on the webhook path
     deviating: int = 0  # exchanges with at least one deviation
     upstream_down: int = 0
@@ -110,7 +110,7 @@ class Tally:
         """The run in one line."""
         deviations = sum(counts.deviations for counts in self.by_requirement.values())
         return (
-            f"Exchanges: {self.forwarded} forwarded, {self.checked} on the webhook path checked, "
+            f"Exchanges: {self.observed} observed, {self.checked} on the webhook path checked, "
             f"{self.deviating} with deviations ({_counted(deviations, 'deviation')}); "
             f"upstream unreachable: {self.upstream_down}."
         )

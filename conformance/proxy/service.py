@@ -57,7 +57,7 @@ class Watch:
 
     def observe(self, exchange: Exchange, body_size: int) -> None:
         """Judge one exchange; write each deviation as a report line and console lines."""
-        self.tally.forwarded += 1
+        self.tally.observed += 1
         if not on_webhook_path(exchange.sent_url):
             return
         judgement = judge(exchange)
@@ -72,7 +72,6 @@ class Watch:
 
     def upstream_down(self, request_line: str, reason: str) -> None:
         """Count a request the upstream did not answer, and say so."""
-        self.tally.forwarded += 1
         self.tally.upstream_down += 1
         self.console.write(f"502   {request_line}: {reason}\n")
         self.console.flush()
