@@ -25,7 +25,7 @@ from requests.structures import CaseInsensitiveDict
 from conformance.client import Exchange
 from conformance.redaction import redact_webhook_paths
 
-LINE_LIMIT = 1 << 20  # bytes of one request or response line (a 64 KiB header passes); longer: raw bytes
+LINE_LIMIT = 1 << 20  # bytes of a request line, a header line or a response head (64 KiB headers pass)
 READ_SIZE = 1 << 16
 SEND_GRACE = 1.0  # seconds a request body's forwarding may take to end after its response has come
 FORWARDED_FOR = b"x-forwarded-for"
@@ -207,34 +207,28 @@ async def relay_chunked(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
             raise FramingError("a chunk is longer than its size")
 
 
-async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Copy bytes until `reader` ends, then end `writer`'s side."""
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, kept: Kept | None = None) -> None:
+    """Copy bytes until `reader` ends (keeping them in `kept`, if given), then end `writer`'s side."""
     with contextlib.suppress(ConnectionError, OSError):
         while data := await reader.read(READ_SIZE):
             writer.write(data)
+            if kept is not None:
+                kept.add(data)
             await writer.drain()
         if writer.can_write_eof():
             writer.write_eof()
 
 
-async def _read_head(reader: asyncio.StreamReader) -> Head:
-    """A response's status line and fields (a response head is read whole: the upstream sends it at once)."""
+async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, Head, int]:
+    """A response's head as received, parsed, and its status (a response head is read whole: the
+    upstream sends it at once). FramingError when it is no HTTP/1.1 response head."""
     raw = await reader.readuntil(b"\r\n\r\n")
     first, *lines = raw[:-4].split(b"\r\n")
-    return Head(first, [parse_field(line) for line in lines])
-
-
-def _status(head: Head) -> int:
-    parts = head.first_line.split(b" ", 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
-        raise FramingError(f"not a status line: {head.first_line[:80]!r}")
-    return int(parts[1])
-
-
-def _response_head_bytes(head: Head) -> bytes:
-    return (
-        b"\r\n".join([head.first_line, *(name + b": " + value for name, value in head.fields)]) + b"\r\n\r\n"
-    )
+    head = Head(first, [parse_field(line) for line in lines])
+    parts = first.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit() or len(parts[1]) != 3:
+        raise FramingError(f"not a status line: {first[:80]!r}")
+    return raw, head, int(parts[1])
 
 
 def _gone(reader: asyncio.StreamReader) -> bool:
@@ -287,8 +281,14 @@ class Relay:
                         return
                 if not await self._relay_request(request_line, peer, (reader, writer), upstream):
                     return
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, OSError):
-            return  # the client went away, or a side broke the connection: nothing more to relay
+        except (
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            FramingError,
+            ConnectionError,
+            OSError,
+        ):
+            return  # a side went away or broke the connection, or sent what cannot be framed: it ends
         finally:
             writer.close()
             if upstream is not None:
@@ -332,6 +332,8 @@ class Relay:
                 return False  # the client went away before its request was complete: nobody to answer
             response = await answering
         finally:
+            if answering.done() and not answering.cancelled():
+                answering.exception()  # retrieved: the error that ended it is the connection's end
             answering.cancel()
             sent = await _finished(sending)
         if response is None:
@@ -380,49 +382,51 @@ class Relay:
     async def _relay_response(
         self, request_line: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> tuple[int, Head, bytes | None, bool] | None:
-        """Pass the response on (interim 1xx ones first): its status, head, body (None when longer than
-        the relay keeps) and whether its end was framed (False: it ended with the connection). None when
-        the upstream sent no response the relay can frame."""
+        """Pass the response on (interim 1xx ones first): its status, head, body (None when the relay
+        did not keep it whole) and whether its end was framed (False: it ended with the connection).
+        None when the upstream sent no response the relay can frame (what it sent is passed on)."""
         method = request_line.split(b" ", 1)[0]
         while True:
             try:
-                head = await _read_head(reader)
-                status = _status(head)
+                raw, head, status = await _read_head(reader)
             except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, FramingError) as error:
-                partial = getattr(error, "partial", b"")
-                if partial:  # a response the relay cannot frame: what came is passed on, then the rest
-                    writer.write(partial)
-                    await pipe(reader, writer)
-                else:
-                    reason = (
-                        f"the gateway at {self.upstream.base_url} closed the connection without an answer"
-                    )
-                    self.upstream_down(redact_webhook_paths(request_line.decode("latin-1").strip()), reason)
-                    writer.write(bad_gateway(reason))
-                    await writer.drain()
+                await self._unframed_response(request_line, getattr(error, "partial", b""), reader, writer)
                 return None
-            writer.write(_response_head_bytes(head))
-            if status == 101:
+            writer.write(raw)
+            if status == 101:  # switching protocols: bytes both ways from now on
                 await pipe(reader, writer)
                 return None
-            if status >= 200 or status < 100:
+            if status >= 200:
                 break
-        kept = Kept(self.response_keep)
-        length = head.content_length()
-        delimited = True
-        if method == b"HEAD" or status in _NO_BODY_STATUSES or status < 200:
-            await writer.drain()
-        elif head.chunked():
-            await relay_chunked(reader, writer, kept)
-        elif length is not None:
-            await relay_sized(reader, writer, length, kept)
-        else:
-            while data := await reader.read(READ_SIZE):
-                writer.write(data)
-                kept.add(data)
+        kept, delimited = Kept(self.response_keep), True
+        try:
+            length = head.content_length()
+            if method == b"HEAD" or status in _NO_BODY_STATUSES:
                 await writer.drain()
-            delimited = False
+            elif head.chunked():
+                await relay_chunked(reader, writer, kept)
+            elif length is not None:
+                await relay_sized(reader, writer, length, kept)
+            else:
+                await pipe(reader, writer, kept)
+                delimited = False
+        except FramingError:
+            await pipe(reader, writer)
+            return None
         return status, head, bytes(kept.data) if kept.size <= kept.limit else None, delimited
+
+    async def _unframed_response(
+        self, request_line: bytes, partial: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """Pass on what the upstream sent instead of a response head; a 502 when it sent nothing."""
+        if partial:
+            writer.write(partial)
+            await pipe(reader, writer)
+            return
+        reason = f"the gateway at {self.upstream.base_url} closed the connection without an answer"
+        self.upstream_down(redact_webhook_paths(request_line.decode("latin-1").strip()), reason)
+        writer.write(bad_gateway(reason))
+        await writer.drain()
 
     def _observe(
         self, parts: list[bytes], head: Head, kept: Kept, response: tuple[int, Head, bytes, float]
