@@ -60,7 +60,13 @@ class Watch:
         self.tally.observed += 1
         if not on_webhook_path(exchange.sent_url):
             return
-        judgement = judge(exchange)
+        try:
+            judgement = judge(exchange)
+        except Exception as error:  # a bug in a check must not stop the forwarding
+            said = exchange_redactor(exchange).text(repr(error))
+            self.console.write(f"error: {exchange.method} {exchange.url} could not be judged: {said}\n")
+            self.console.flush()
+            return
         records = []
         if judgement.deviations:
             redactor = exchange_redactor(exchange)
@@ -85,6 +91,7 @@ class Watch:
 
 
 async def _serve(options: ProxyOptions, upstream: Upstream, watch: Watch) -> None:
+    """Listen and relay until SIGTERM or SIGINT."""
     host, port = parse_listen(options.listen)
     relay = Relay(upstream, watch.observe, watch.upstream_down, request_keep=BODY_LIMIT + 1)
     server = await asyncio.start_server(relay.serve, host, port, limit=LINE_LIMIT)
@@ -97,8 +104,8 @@ async def _serve(options: ProxyOptions, upstream: Upstream, watch: Watch) -> Non
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with server:
-        await stop.wait()
+    await stop.wait()
+    server.close()  # open connections are cancelled as asyncio.run ends, not waited for
 
 
 def run_proxy(options: ProxyOptions, console: TextIO = sys.stdout) -> int:
