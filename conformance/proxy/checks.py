@@ -13,6 +13,7 @@ from conformance.contract import response_problems
 from conformance.diff.compare import answer_of, payload_differences
 from conformance.oracle import (
     ACCEPTED_REQUIREMENT,
+    SERVER_CHECK,
     Prediction,
     allowed_codes,
     predict,
@@ -140,7 +141,7 @@ def _check_password_not_echoed(exchange: Exchange, password: str, judgement: Jud
 
 def _check_not_post(exchange: Exchange, code: str | None, judgement: Judgement) -> None:
     expected = error_code("post-required")
-    if code is not None and _catalogued(code) and error_code(code).check == "http-parser":
+    if code is not None and _catalogued(code) and error_code(code).check == SERVER_CHECK:
         return  # the HTTP server refused the request before any stage
     got = answer(exchange.status, code)
     matches = exchange.status == expected.status and (code == expected.code or exchange.method == "HEAD")
@@ -193,29 +194,29 @@ def _refusal_requirement(code: str, prediction: Prediction) -> str:
     signal has, if a requirement names both, else that of `code`."""
     for name in prediction.payload or {}:
         requirement = requirement_for(code, f"/{name}")
-        if name in requirements()[requirement].get("fields", ()):
+        if requirement and name in requirements()[requirement].get("fields", ()):
             return requirement
     return requirement_for(code) or ACCEPTED_REQUIREMENT
 
 
 def _check_payload(exchange: Exchange, prediction: Prediction, judgement: Judgement) -> None:
-    answer = answer_of(exchange)
-    if not answer.readable:
+    found = answer_of(exchange)
+    if not found.readable:
         return  # the contract check has said so
     expected = prediction.payload or {}
-    if not isinstance(answer.payload, dict):
+    if not isinstance(found.payload, dict):
         judgement.check(
-            ACCEPTED_REQUIREMENT, ("a payload object: the normalized signal", repr(answer.payload))
+            ACCEPTED_REQUIREMENT, ("a payload object: the normalized signal", repr(found.payload))
         )
         return
-    differing = payload_differences(expected, answer.payload)
+    differing = payload_differences(expected, found.payload)
     if not differing:
         judgement.check(ACCEPTED_REQUIREMENT)
         return
     name = differing[0]
     problem = (
         f"payload.{name} = {_shown(expected, name)}",
-        f"payload.{name} = {_shown(answer.payload, name)}",
+        f"payload.{name} = {_shown(found.payload, name)}",
     )
     judgement.check(requirement_for(None, f"/{name}"), problem)
 
