@@ -13,17 +13,13 @@ from typing import Any
 from conformance.client import Exchange
 from conformance.proxy.checks import Deviation, Judgement, webhook_url_parts
 from conformance.redaction import SHELL_PASSWORD, Redactor
+from conformance.reports.console import cut
 from conformance.reports.curl import reproduction
 from conformance.reports.files import STYLE
 from webhook_spec.requirements import requirements
 
 PAGE_DEVIATIONS = 500  # the most recent deviations the HTML page lists in full (the report file has all)
-_TEXT = 200  # characters of an expectation or a body on the console
-
-
-def _cut(text: str, limit: int = _TEXT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_TEXT = 200  # characters of an expectation or a finding on the console
 
 
 def exchange_redactor(exchange: Exchange) -> Redactor:
@@ -66,7 +62,7 @@ def console_lines(record: dict[str, Any]) -> list[str]:
     request = record["request"]
     return [
         f"FAIL  {record['requirement']:<18} {record['level']:6} {request['method']} {request['url']}: "
-        f"expected {_cut(record['expected'])}; got {_cut(record['found'])}",
+        f"expected {cut(record['expected'], _TEXT)}; got {cut(record['found'], _TEXT)}",
         f"      {record['curl']}",
     ]
 
@@ -155,8 +151,10 @@ def _deviation_row(record: dict[str, Any]) -> str:
 
 
 def write_html(path: Path, tally: Tally, upstream: str) -> None:
-    """One page, no external resources: the counts by requirement, then the latest deviations."""
-    rows = "".join(_requirement_row(requirement, counts) for requirement, counts in tally.ordered())
+    """One page, no external resources: the counts by requirement (failing first), then the latest
+    deviations, newest first."""
+    failing_first = sorted(tally.ordered(), key=lambda item: not item[1].deviations)
+    rows = "".join(_requirement_row(requirement, counts) for requirement, counts in failing_first)
     deviations = "".join(_deviation_row(record) for record in reversed(tally.recent))
     shown = f" (the latest {len(tally.recent)})" if tally.recent else ""
     page = (
