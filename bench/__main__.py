@@ -1,5 +1,5 @@
 """`python -m bench`: gateway throughput against bare Flask apps, a burst at a bar's close, validation cost,
-kit and lint times.
+kit and lint times, and the latency the validating proxy adds.
 
 Prints one table per section and writes every figure as JSON (--out).
 """
@@ -21,11 +21,19 @@ from bench.burst import BURSTS, burst_table, run_burst
 from bench.kit_timing import kit_timing
 from bench.lint_cost import lint_costs
 from bench.load import LoadSettings
-from bench.report import kit_table, lint_table, throughput_table, validation_table, worst_body_table
+from bench.proxy_overhead import proxy_overhead
+from bench.report import (
+    kit_table,
+    lint_table,
+    proxy_table,
+    throughput_table,
+    validation_table,
+    worst_body_table,
+)
 from bench.throughput import CONCURRENCIES, Measurement, measure_servers, ratios
 from bench.validation_cost import validation_costs, worst_body_costs
 
-SECTIONS = ("throughput", "burst", "validation", "kit", "lint")
+SECTIONS = ("throughput", "burst", "validation", "kit", "lint", "proxy")
 DERIVED = ("rps", "ratio")
 
 
@@ -146,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             "\nwebhook-spec lint on a 100-line template: the command (process start included), the function\n"
         )
         print(lint_table(lint_timings))
+    if "proxy" in sections:
+        print(
+            "proxy overhead (sequential accepted signals, direct and through the proxy)...", file=sys.stderr
+        )
+        results["proxy"] = overhead = proxy_overhead(args.work_dir)
+        print("\nValidating proxy: latency of the reference gateway direct and through the proxy\n")
+        print(proxy_table(overhead))
     results["environment"]["load_average_after"] = os.getloadavg()
     args.out.write_text(json.dumps(_jsonable(results), indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")

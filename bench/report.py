@@ -7,6 +7,7 @@ from statistics import median
 
 from bench.kit_timing import KitTiming, TimedRun
 from bench.lint_cost import GOAL_MS, LintTiming
+from bench.proxy_overhead import ProxyOverhead
 from bench.stats import LoadResult
 from bench.throughput import Measurement, comparisons, ratio
 from bench.validation_cost import ValidationTiming, WorstBodyTiming
@@ -133,3 +134,17 @@ def lint_table(timings: Sequence[LintTiming]) -> str:
         " time, user and system, is the wall time a quiet machine gives)"
     )
     return "\n".join([format_table(headers, rows), goal])
+
+
+def proxy_table(overhead: ProxyOverhead) -> str:
+    """Direct and proxied latency of sequential accepted signals, and what the proxy adds."""
+    rows = [
+        [route, str(result.requests), f"{result.p50_ms:.2f}", f"{result.p99_ms:.2f}", _statuses(result)]
+        for route, result in (("direct", overhead.direct), ("through the proxy", overhead.proxied))
+    ]
+    rows.append(["proxy overhead", "", f"{overhead.p50_ms:+.2f}", f"{overhead.p99_ms:+.2f}", ""])
+    return format_table(["route", "signals", "p50 ms", "p99 ms", "statuses"], rows)
+
+
+def _statuses(result: LoadResult) -> str:
+    return " ".join(f"{status}: {count}" for status, count in sorted(result.statuses.items()))

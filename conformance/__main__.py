@@ -1,5 +1,6 @@
-"""Command line of the conformance kit: `webhook-conformance run` (or `python -m conformance run`), and
-`webhook-conformance profile init` to start a target profile."""
+"""Command line of the conformance kit: `webhook-conformance run` (or `python -m conformance run`),
+`webhook-conformance profile init` to start a target profile, `webhook-conformance diff` to compare
+two gateways, and `webhook-conformance proxy` to check a gateway's live traffic."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from conformance.diff.run import DEFAULT_CASES, DiffOptions
+from conformance.diff.run import run as run_diff
 from conformance.profile_init import profile_text
 from conformance.properties import DEFAULT_PROPERTY_SECONDS
+from conformance.proxy.service import ProxyOptions, run_proxy
 from conformance.runner import USAGE_ERROR, RunOptions, run
 
 
@@ -72,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         "-x", "--exitfirst", dest="maxfail", action="store_const", const=1, help="stop at the first failure"
     )
     reports.add_argument("--maxfail", type=int, metavar="N", help="stop after N failed scenarios")
+    proxy = commands.add_parser(
+        "proxy", help="forward live traffic to a gateway and report each answer that breaks the spec"
+    )
+    proxy.add_argument("--upstream", required=True, help="the gateway's base URL, e.g. http://127.0.0.1:8000")
+    proxy.add_argument("--listen", required=True, help="HOST:PORT to listen on (port 0: any free one)")
+    proxy.add_argument("--report", type=Path, help="append each deviation to this file, a JSON object a line")
+    proxy.add_argument("--html", type=Path, help="on SIGTERM or Ctrl-C, write the summary page here")
     profile = commands.add_parser("profile", help="target profiles").add_subparsers(
         dest="action", required=True
     )
@@ -84,6 +95,29 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--property-cases", type=int, default=100, help="as the runs will pass")
     init.add_argument("--no-properties", action="store_true", help="count for runs with --no-properties")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    diff = commands.add_parser(
+        "diff", help="send two gateways the same requests and compare their answers (exit 1 if they differ)"
+    )
+    diff.add_argument(
+        "a", metavar="A", help="webhook URL of gateway A: https://host/trading/webhook/UUID/PASSWORD"
+    )
+    diff.add_argument(
+        "b", metavar="B", nargs="?", help="webhook URL of gateway B (default: the embedded reference gateway)"
+    )
+    diff.add_argument(
+        "--cases", type=int, default=DEFAULT_CASES, help="generated signals, half valid and half invalid"
+    )
+    diff.add_argument("--seed", type=int, default=0, help="seed of the generated signals")
+    diff.add_argument("--json", type=Path, help="write every difference to this JSON file")
+    diff.add_argument(
+        "--profile", type=Path, help="A's target profile: its stocks webhooks share A's requests"
+    )
+    diff.add_argument(
+        "--rate-limits",
+        choices=("spec", "lifted"),
+        help="the webhooks keep the spec's 60 a minute and 500 an hour, so diff paces itself (the default "
+        "for URLs), or their limits are lifted (a profile's rate_limits says it for A)",
+    )
     return parser
 
 
@@ -104,6 +138,12 @@ def _profile_init(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the kit."""
     args = _parser().parse_args(argv)
+    if args.command == "proxy":
+        return run_proxy(ProxyOptions(args.upstream, args.listen, args.report, args.html))
+    if args.command == "diff":
+        return run_diff(
+            DiffOptions(args.a, args.b, args.cases, args.seed, args.json, args.profile, args.rate_limits)
+        )
     if args.property_cases < 1:
         print("error: --property-cases must be at least 1", file=sys.stderr)
         return USAGE_ERROR

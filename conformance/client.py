@@ -49,18 +49,19 @@ class Exchange:
                 "method": self.method,
                 "url": self.url,
                 "headers": self.request_headers,
-                "body": _text(self.request_body),
+                "body": body_text(self.request_body),
             },
             "response": {
                 "status": self.status,
                 "headers": dict(self.response_headers),
-                "body": _text(self.response_body),
+                "body": body_text(self.response_body),
                 "seconds": round(self.elapsed, 4),
             },
         }
 
 
-def _text(body: bytes) -> str | dict[str, str]:
+def body_text(body: bytes) -> str | dict[str, str]:
+    """A body for a JSON report: its text if UTF-8, else {"base64": ...}."""
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:

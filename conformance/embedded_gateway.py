@@ -25,7 +25,7 @@ from webhook_spec.openapi import scenario_rate_limits
 
 _LISTENING = re.compile(r"^Listening at (\S+)")
 _WEBHOOK = re.compile(r"^\s+webhook (\S+)")
-_READY = "Press Ctrl+C to stop."  # the gateway's last start-up line
+READY_LINE = "Press Ctrl+C to stop."  # the last start-up line of the gateway, and of the proxy
 
 
 QUOTA_WEBHOOKS = 9  # at least as many as features/ has @quota scenarios
@@ -113,7 +113,7 @@ class RunningGateway:
                 self.base_url = match.group(1)
             elif (match := _WEBHOOK.match(line)) and not self.ready.is_set():
                 self.webhook_urls.append(match.group(1))
-            elif line.strip() == _READY:
+            elif line.strip() == READY_LINE:
                 self.ready.set()
         self.ready.set()
 

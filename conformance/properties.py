@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
 from conformance.client import Exchange
 from conformance.contract import response_problems
+from conformance.generation import serialized, signal_strategy, with_accepted_ticker
 from conformance.pool import WebhookPools
-from conformance.redaction import PASSWORD_MARKER
 from webhook_spec.catalogue import error_codes
-from webhook_spec.openapi import OPENAPI_FILE, WEBHOOK_PATH
 
 PROPERTY_CASES_KEY = pytest.StashKey[int]()
 PROPERTY_SECONDS_KEY = pytest.StashKey[float]()
 DEFAULT_PROPERTY_SECONDS = 60.0
-ACCEPTED_TICKER = "AMD"  # a stock every gateway's ticker database has: generated tickers are random text
-
-
-@cache
-def _operation():
-    # schemathesis's defaults, not a schemathesis.toml found where the kit runs (this project ships one
-    # for `st run`: the kit's checks are its own).
-    schema = schemathesis.openapi.from_path(OPENAPI_FILE, config=SchemathesisConfig())
-    return schema[WEBHOOK_PATH]["POST"]
-
-
-def _signals(mode: GenerationMode, webhook):
-    # The cases only make bodies (the kit sends them to webhook.path): they never hold the password,
-    # so no repr of a case (Hypothesis's falsifying example, a traceback) can show it.
-    path = {"uuid": webhook.uuid, "password": PASSWORD_MARKER}
-    return _operation().as_strategy(generation_mode=mode, path_parameters=path, media_type="application/json")
 
 
 def _settings(pytestconfig) -> settings:
@@ -94,19 +73,9 @@ def _time_bound(pytestconfig) -> TimeBound:
     return TimeBound(pytestconfig.stash.get(PROPERTY_SECONDS_KEY, DEFAULT_PROPERTY_SECONDS))
 
 
-def _serialized(case) -> tuple[bytes, dict[str, str]]:
-    """The body and headers schemathesis would send for `case` (raw bytes for negative bodies)."""
-    kwargs = case.as_transport_kwargs(base_url="http://unused")
-    headers = {key: str(value) for key, value in kwargs.get("headers", {}).items()}
-    if "json" in kwargs:
-        return json.dumps(kwargs["json"]).encode(), headers | {"Content-Type": "application/json"}
-    data = kwargs.get("data") or b""
-    return (data.encode() if isinstance(data, str) else data), headers
-
-
 def _send(client, webhook_pools: WebhookPools, case) -> Exchange:
     """Send `case` to the next stocks webhook with quota to spare, and check the response's shape."""
-    body, headers = _serialized(case)
+    body, headers = serialized(case)
     exchange = client.send("POST", webhook_pools.take("stocks", reserve=1).path, body, headers)
     problems = response_problems(exchange)
     assert not problems, f"the response breaks schema/openapi.yaml: {'; '.join(problems)}"
@@ -126,7 +95,7 @@ def test_generated_invalid_signals_are_rejected_with_a_catalogued_code(
     bound = _time_bound(pytestconfig)
 
     @_settings(pytestconfig)
-    @given(case=_signals(GenerationMode.NEGATIVE, webhook))
+    @given(case=signal_strategy(GenerationMode.NEGATIVE, webhook.uuid))
     def check(case) -> None:
         with bound.case():
             exchange = _send(client, webhook_pools, case)
@@ -147,10 +116,10 @@ def test_generated_valid_signals_for_an_existing_ticker_are_accepted(
     bound = _time_bound(pytestconfig)
 
     @_settings(pytestconfig)
-    @given(case=_signals(GenerationMode.POSITIVE, webhook))
+    @given(case=signal_strategy(GenerationMode.POSITIVE, webhook.uuid))
     def check(case) -> None:
         with bound.case():
-            case.body = {**case.body, "ticker": ACCEPTED_TICKER}
+            with_accepted_ticker(case)
             exchange = _send(client, webhook_pools, case)
             assert exchange.status == 200, (
                 f"got {exchange.status} {exchange.response_body[:200]!r} for a valid signal"

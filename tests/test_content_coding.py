@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from reference_server.webhook.content_coding import content_codings, decode_body
+from webhook_spec.content_coding import content_codings, decode_body
 
 LIMIT = 64 * 1024
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'

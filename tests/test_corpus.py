@@ -6,11 +6,11 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.corpus import case_body, corpus_cases, corpus_files
 from tests.planner import planner_cases
 from tests.sources import main_document
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_codes
+from webhook_spec.corpus import case_body, corpus_cases, corpus_files
 from webhook_spec.paths import data_dir, schema_file
 
 CASES = list(corpus_cases())

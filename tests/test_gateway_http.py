@@ -11,10 +11,10 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from tests.corpus import case_body, corpus_cases
 from tests.gateways import HOOKS
 from webhook_spec import validate_body
 from webhook_spec.catalogue import error_codes
+from webhook_spec.corpus import case_body, corpus_cases
 from webhook_spec.openapi import WEBHOOK_PREFIX, webhook_path
 
 OPTION_FIELDS = {"optionType", "expiration", "strikePrice", "strikesAway", "strikeCount", "intrinsicValue"}

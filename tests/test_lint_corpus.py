@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from tests.corpus import case_body, corpus_cases
 from tests.sources import main_document
 from tests.test_corpus import _document_examples
 from webhook_spec import Signal, validate_body
+from webhook_spec.corpus import case_body, corpus_cases
 from webhook_spec.lint import lint_template, report_to_json
 from webhook_spec.lint.placeholders import placeholder
 

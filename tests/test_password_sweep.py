@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.corpus import case_body, corpus_cases
 from tests.gateways import HOOKS, gateway_process
+from webhook_spec.corpus import case_body, corpus_cases
 
 STOCKS = HOOKS["stocks"]
 TOKEN = "sweep-control-token-5f0c2a9e41d7b3c8"

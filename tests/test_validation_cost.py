@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from bench.validation_cost import SIGNAL, WorstBody, outcome_of, worst_bodies
 from reference_server.config import BODY_LIMIT_BYTES
-from tests.corpus import corpus_cases
 from webhook_spec.catalogue import error_code
+from webhook_spec.corpus import corpus_cases
 from webhook_spec.parsing import MAX_DEPTH, BodyError, parse_body
 from webhook_spec.signal_schema import signal_schema, signal_validator
 from webhook_spec.validation import checked_part, code_for_schema_path, validate_document

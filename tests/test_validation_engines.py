@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
-from tests.corpus import case_body, corpus_cases
 from tests.test_validation_cost import documents
+from webhook_spec.corpus import case_body, corpus_cases
 from webhook_spec.openapi import OPENAPI_FILE, WEBHOOK_PATH
 from webhook_spec.parsing import BodyError, parse_body
 from webhook_spec.signal_schema import fast_signal_validator, signal_validator

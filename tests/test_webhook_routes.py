@@ -13,7 +13,7 @@ from reference_server.db import get_db
 from reference_server.webhook import pipeline
 from reference_server.webhook.api import answer_read_request
 from reference_server.webhook.signal_log import read_entries
-from tests.corpus import case_body, corpus_cases
+from webhook_spec.corpus import case_body, corpus_cases
 from webhook_spec.openapi import webhook_path
 
 DEMO_PATH = webhook_path(DEMO_WEBHOOK["uuid"], DEMO_WEBHOOK["password"])

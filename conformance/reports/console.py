@@ -35,10 +35,11 @@ def plain_output(stream: TextIO) -> bool:
 
 def _first_line(text: str, limit: int) -> str:
     """The first line of a failure's reason (pytest's assert explanation follows it), cut to `limit`."""
-    return _cut(text.strip().splitlines()[0] if text.strip() else "", limit)
+    return cut(text.strip().splitlines()[0] if text.strip() else "", limit)
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """`text` on one line (white space runs as one space), cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -110,7 +111,7 @@ class ConsoleProgress:
             return
         failed = counts.counts[FAILED] + counts.counts[UNEXPECTED_PASS]
         self.stream.write(
-            f"\r\x1b[K  [{done}/{total}] {_cut(area, 40)}: {counts.counts[PASSED]} passed, {failed} failed, "
+            f"\r\x1b[K  [{done}/{total}] {cut(area, 40)}: {counts.counts[PASSED]} passed, {failed} failed, "
             f"{counts.counts[NOT_APPLICABLE]} not applicable  {elapsed:.0f} s"
         )
         self.stream.flush()
@@ -193,7 +194,7 @@ def _sent(exchange: dict[str, Any], requests: int) -> str:
     request = exchange["request"]
     body = request["body"] if isinstance(request["body"], str) else "(binary, base64 in the JSON report)"
     last = f" (the last of {requests} requests)" if requests > 1 else ""
-    return _cut(f"{request['method']} {request['url']} {body}", _TEXT) + last
+    return cut(f"{request['method']} {request['url']} {body}", _TEXT) + last
 
 
 def _received(exchange: dict[str, Any]) -> str:
@@ -202,7 +203,7 @@ def _received(exchange: dict[str, Any]) -> str:
         return f"no response within {response['seconds']} s"
     headers = {name.lower(): value for name, value in response["headers"].items()}
     body = response["body"] if isinstance(response["body"], str) else "(binary, base64 in the JSON report)"
-    return _cut(f"{response['status']} {headers.get('content-type', '(no Content-Type)')} {body}", _TEXT)
+    return cut(f"{response['status']} {headers.get('content-type', '(no Content-Type)')} {body}", _TEXT)
 
 
 def _cause(scenario: dict[str, Any]) -> tuple:
@@ -216,7 +217,7 @@ def _failure_entry(
 ) -> list[str]:
     first = failed[0]
     more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-    head = f"FAIL  {requirement['id']:<18} {requirement['level']:6} {_cut(first['name'], _NAME)}{more}"
+    head = f"FAIL  {requirement['id']:<18} {requirement['level']:6} {cut(first['name'], _NAME)}{more}"
     cause = _cause(first)
     if cause in seen and not detailed:
         lines = [f"{head}: same failure as {seen[cause]}"]
@@ -277,7 +278,7 @@ def _expected_failure_lines(data: dict[str, Any]) -> list[str]:
         return []
     return [
         "Expected failures (listed in the expected-failures file):",
-        *(f"XFAIL {r['id']:<18} {r['level']:6} {_cut(r['statement'], _TEXT)}" for r in expected),
+        *(f"XFAIL {r['id']:<18} {r['level']:6} {cut(r['statement'], _TEXT)}" for r in expected),
         "",
     ]
 
@@ -287,7 +288,7 @@ def _not_applicable_lines(data: dict[str, Any]) -> list[str]:
     if not reasons:
         return []
     lines = [f"Not applicable ({sum(reasons.values())} scenarios), by reason:"]
-    lines += [f"  {count:4}  {_cut(reason, _TEXT)}" for count, reason in _commonest(reasons)]
+    lines += [f"  {count:4}  {cut(reason, _TEXT)}" for count, reason in _commonest(reasons)]
     if len(reasons) > NOT_APPLICABLE_REASONS:
         others = reasons.most_common()[NOT_APPLICABLE_REASONS:]
         lines.append(f"  {sum(c for _, c in others):4}  for {len(others)} other reasons (see the reports)")

@@ -19,7 +19,8 @@ _FILTERS = {
     NOT_APPLICABLE: "not applicable",
 }
 
-_STYLE = """
+# The report pages' style sheet (the proxy's page uses it too).
+STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -186,7 +187,7 @@ def write_html(path: Path, data: dict[str, Any], summary_line: str) -> None:
     described = f" ({_e(target['description'])})" if target.get("description") else ""
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Conformance report</title>"
-        f"<style>{_STYLE}</style></head><body><h1>Conformance report</h1>"
+        f"<style>{STYLE}</style></head><body><h1>Conformance report</h1>"
         f"<p>Target: {_e(target.get('url', ''))}{described}</p><p>{_e(summary_line)}</p>"
         f"<h2>By feature area</h2>{_area_chart(areas)}"
         f"<h2>Requirements and scenarios</h2>{_filters(list(areas))}"

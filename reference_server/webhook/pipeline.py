@@ -16,7 +16,6 @@ from flask import current_app
 
 from reference_server.config import BODY_LIMIT_BYTES
 from reference_server.db import get_db
-from reference_server.webhook.content_coding import DECODED_CODINGS, UNSUPPORTED, content_codings, decode_body
 from reference_server.webhook.failed_auth import count_flooded, hit_failed_auth_limits
 from reference_server.webhook.hooks import current_hooks
 from reference_server.webhook.ids import uuid7
@@ -32,6 +31,7 @@ from reference_server.webhook.store import Webhook, authenticate, current_hash_k
 from reference_server.webhook.tickers import check_ticker
 from webhook_spec import Signal, SignalError, validate_body
 from webhook_spec.catalogue import error_code
+from webhook_spec.content_coding import DECODED_CODINGS, UNSUPPORTED, content_codings, decode_body
 
 _logger = logging.getLogger(__name__)
 

@@ -1,5 +1,7 @@
 """Loading the example corpus (schema/corpus/*.json) as (file, case) pairs."""
 
+from __future__ import annotations
+
 import base64
 import json
 from collections.abc import Iterator
