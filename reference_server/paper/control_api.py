@@ -25,6 +25,7 @@ from reference_server.paper.codec import (
     quote_from,
     quote_json,
     settings_from_json,
+    settings_json,
 )
 from reference_server.paper.control_errors import Problem, pointer_of, problem_in_words, schema_problems
 from reference_server.paper.instruments import traded_symbol
@@ -165,6 +166,33 @@ def create() -> tuple[Response, int]:
         "subscriptions": [{"id": s.id, "account_id": s.account_id} for s in created],
     }
     return jsonify(answer), 201
+
+
+@bp.get("/webhooks/<uuid>")
+def get_webhook(uuid: str) -> Response:
+    """A webhook's restrictions and its subscriptions with their effective settings (defaults filled in)."""
+    db = get_db()
+    webhook = find_webhook(db, uuid)
+    if webhook is None:
+        raise ControlError(404, "control-not-found", f"No webhook {uuid}.")
+    tickers = webhook.allowed_tickers
+    answer = {
+        "uuid": webhook.uuid,
+        "asset_class": webhook.asset_class,
+        "allowed_tickers": None if tickers is None else sorted(tickers),
+        "limit_to": webhook.limit_to,
+        "ip_addresses": list(webhook.ip_addresses),
+        "rate_limits": webhook.rate_limits,
+        "subscriptions": [
+            {
+                "id": subscription.id,
+                "account_id": subscription.account_id,
+                "settings": settings_json(settings_from_json(subscription.settings)),
+            }
+            for subscription in paper_store.subscriptions_of(db, webhook.uuid)
+        ],
+    }
+    return jsonify(answer)
 
 
 @bp.post("/webhooks/<uuid>/rotate")
