@@ -101,6 +101,13 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "'2025-06-18T14:30:00' is not an RFC 3339 date-time with a UTC offset,"
             " such as 2025-06-18T14:30:00Z",
         ),
+        (
+            "PUT",
+            "/clock",
+            {"now": "9999-12-31T23:59:59-01:00"},
+            "/now",
+            "'9999-12-31T23:59:59-01:00' is later than 9999-12-31T23:59:59Z",
+        ),
         ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
         ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
         (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -276,6 +276,10 @@ def put_clock() -> Response:
     """Fix the gateway's clock at an instant, or let it run (null)."""
     now = _body().get("now")
     moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
+    try:
+        _ = moment and moment.astimezone(UTC)  # the clock is kept in UTC
+    except OverflowError:  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
+        raise _invalid(Problem("/now", f"'{now}' is later than 9999-12-31T23:59:59Z")) from None
     db = get_db()
     with immediate_transaction(db):
         set_clock(db, moment)
