@@ -75,6 +75,10 @@ class ControlClient:
         """Create a webhook; the answer has uuid, password, path and subscriptions (id, account_id)."""
         return self.request("POST", "/webhooks", body)
 
+    def get_webhook(self, uuid: str) -> dict:
+        """A webhook's restrictions and its subscriptions with their effective settings."""
+        return self.request("GET", f"/webhooks/{quote(uuid, safe='')}")
+
     def rotate_webhook(self, uuid: str, grace_seconds: float = 0) -> dict:
         """Give a webhook created here a new password; the old one stays valid for `grace_seconds`."""
         return self.request(

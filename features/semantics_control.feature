@@ -1,6 +1,6 @@
 # Area: what the test-control API makes clear: the symbols it takes, the notes of a plan, a market
 # order the paper broker cannot price, its errors, the settings it reads back, puts on an underlying.
-# Requirements: REQ-CONTROL-01 to REQ-CONTROL-04.
+# Requirements: REQ-CONTROL-01 to REQ-CONTROL-06.
 Feature: The test-control API explains itself
   A scenario arranges accounts and quotes through the test-control API and reads back what a signal
   did. What it arranges means what the signals that follow mean, and where the gateway used something
@@ -100,3 +100,43 @@ Feature: The test-control API explains itself
       | a trailing stop loss with percent     | POST   | /webhooks           | {"subscriptions": [{"settings": {"stop_loss": {"type": "trailing_stop", "percent": 5}}}]}                                              | /subscriptions/0/settings/stop_loss                   |
       | a time zone that does not exist       | POST   | /webhooks           | {"subscriptions": [{"settings": {"trading_windows": [{"timezone": "America/NewYork", "start": "09:30", "end": "16:00"}]}}]}             | /subscriptions/0/settings/trading_windows/0/timezone  |
       | a limit order without its limit price | PUT    | /accounts/{account} | {"open_orders": [{"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1, "order_type": "limit"}]}                                   | /open_orders/0/limit_price                            |
+
+  @control-api @REQ-CONTROL-05
+  Scenario: a webhook reads back with the effective settings of its subscription
+    Given a "stocks" webhook with the subscription settings:
+      """
+      {"use_signal_quantity": true, "take_profit": {"percent": 10}}
+      """
+    Then the webhook reads back with every setting of its subscription, these among them:
+      """
+      {"use_signal_quantity": true, "take_profit": {"percent": 10}, "allow_add_to_position": false,
+       "cancel_open_orders": true, "entry_order_type": "market", "sizing": null, "option_type": null}
+      """
+
+  @control-api @REQ-CONTROL-06
+  Scenario: a subscription set to trade puts sells puts to open on a buy of the underlying and reverses the put it holds on a sell
+    Given a "options" webhook with the subscription settings:
+      """
+      {"option_type": "put"}
+      """
+    And the time is 2025-06-18T14:30:00Z
+    And the quote for SQ is bid 69.9 ask 70.1
+    And the quote for SQ 250620P70 is bid 2 ask 2.1
+    When the signal is sent:
+      """
+      {"ticker": "SQ", "action": "buy"}
+      """
+    Then the plan enters with sell_short 1
+    And the entry order is:
+      """
+      {"symbol": "SQ 250620P70"}
+      """
+    And the account holds -1 SQ 250620P70
+    Given the quote for SQ is bid 79.9 ask 80.1
+    When the signal is sent:
+      """
+      {"ticker": "SQ", "action": "sell"}
+      """
+    Then the plan exits with buy_to_cover 1
+    And the plan enters with buy 1
+    And the account holds 1 SQ 250620P70

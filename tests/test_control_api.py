@@ -7,6 +7,8 @@ import pytest
 from reference_server import create_app
 from reference_server.config import GatewayConfig
 from reference_server.paper import trading
+from reference_server.paper.codec import settings_from_json, settings_json
+from reference_server.paper.planner import SubscriptionSettings
 from webhook_spec.openapi import CONTROL_API
 
 TOKEN = "s3cret-token"
@@ -98,6 +100,13 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "/now",
             "'2025-06-18T14:30:00' is not an RFC 3339 date-time with a UTC offset,"
             " such as 2025-06-18T14:30:00Z",
+        ),
+        (
+            "PUT",
+            "/clock",
+            {"now": "9999-12-31T23:59:59-01:00"},
+            "/now",
+            "'9999-12-31T23:59:59-01:00' is later than 9999-12-31T23:59:59Z",
         ),
         ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
         ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
@@ -484,6 +493,7 @@ def test_a_grace_that_is_no_duration_of_at_most_7_days_is_refused(client, body):
     assert answer["messageCode"] == "control-invalid-request"
 
 
+@pytest.mark.decision("D-081")
 @pytest.mark.parametrize(
     ("arranged", "ticker", "held"),
     [
@@ -558,3 +568,93 @@ def test_a_market_order_with_nothing_to_fill_at_waits_noted_and_fills_at_the_nex
         [{"symbol": "SQ", "quantity": 1, "avg_price": 71}],
         [],
     )
+
+
+@pytest.mark.decision("D-083")
+def test_a_webhook_reads_back_with_every_setting_of_its_subscriptions_filled_in(client):
+    window = {"timezone": "America/New_York", "start": "09:30", "end": "16:00", "days": [4, 0]}
+    settings = {"use_signal_quantity": True, "take_profit": {"percent": 10}, "trading_windows": [window]}
+    body = {
+        "asset_class": "options",
+        "allowed_tickers": ["sq"],
+        "subscriptions": [{"settings": settings}, {}],
+    }
+    created = control(client, "POST", "/webhooks", body, status=201)
+    read = control(client, "GET", f"/webhooks/{created['uuid']}")
+    assert "password" not in read and (read["asset_class"], read["allowed_tickers"]) == ("options", ["SQ"])
+    assert [(s["id"], s["account_id"]) for s in read["subscriptions"]] == [
+        (s["id"], s["account_id"]) for s in created["subscriptions"]
+    ]
+    effective, default = (subscription["settings"] for subscription in read["subscriptions"])
+    assert default == settings_json(SubscriptionSettings())
+    expected = default | settings | {"trading_windows": [window | {"days": [0, 4]}]}
+    assert effective == expected
+    assert settings_from_json(effective) == settings_from_json(settings)  # what reads back is what trades
+
+
+def test_an_unknown_webhook_reads_as_control_not_found(client):
+    answer = control(client, "GET", "/webhooks/11111111-1111-4111-8111-111111111111", status=404)
+    assert answer["messageCode"] == "control-not-found"
+
+
+@pytest.mark.decision("D-083")
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"sizing": {"method": "dollar_amount", "value": 1000.5}, "fractional": True, "option_type": "put"},
+        {
+            "stop_loss": {"type": "stop_limit", "stop_price": 10.71, "limit_price": 10.75},
+            "stop_loss_type": "trailing_stop",
+        },
+        {"broker": {"supports_quotes": False, "order_types": ["limit", "market"], "time_in_force": ["gtc"]}},
+        {
+            "trading_windows": [{"timezone": "UTC", "start": "22:00", "end": "02:00"}],
+            "allowed_sides": "bearish",
+        },
+    ],
+)
+def test_effective_settings_read_back_as_the_settings_they_are(settings):
+    converted = settings_from_json(settings)
+    effective = settings_json(converted)
+    assert settings_from_json(effective) == converted
+    validator = CONTROL_API.validator_at("/components/schemas/EffectiveSettings")
+    assert [error.message for error in validator.iter_errors(effective)] == []
+
+
+@pytest.mark.decision("D-082")
+def test_a_put_subscription_trades_puts_on_the_underlyings_signals_and_reverses_the_put_it_holds(client):
+    created = webhook(client, "options", {"option_type": "put"})
+    account_id = created["subscriptions"][0]["account_id"]
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:00Z"})
+    control(client, "PUT", "/quotes/SQ", {"bid": 69.9, "ask": 70.1})
+    control(client, "PUT", "/quotes/SQ 250620P70", {"bid": 2, "ask": 2.1})
+    bullish = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy"}))
+    assert (bullish["instrument"]["symbol"], bullish["instrument"]["option_type"]) == ("SQ 250620P70", "put")
+    assert [(f["side"], f["price"]) for f in bullish["fills"]] == [("sell", 2)]  # sells to open
+    assert bullish["plan"]["entry"]["instruction"] == "sell_short" and bullish["plan"]["notes"] == []
+    control(client, "PUT", "/quotes/SQ", {"bid": 79.9, "ask": 80.1})  # the money moved: ATM is 80 now
+    bearish = trade(client, signal(client, created, {"ticker": "SQ", "action": "sell", "optionType": "call"}))
+    assert bearish["instrument"]["symbol"] == "SQ 250620P70"  # the put held, not a new one
+    assert [o["instruction"] for o in (bearish["plan"]["exit"], bearish["plan"]["entry"])] == [
+        "buy_to_cover",
+        "buy",
+    ]
+    (note,) = bearish["plan"]["notes"]
+    assert (note["field"], note["asked"], note["used"], note["setting"]) == (
+        "optionType",
+        "call",
+        "put",
+        "option_type",
+    )
+    account = control(client, "GET", f"/accounts/{account_id}")
+    assert account["positions"] == [{"symbol": "SQ 250620P70", "quantity": 1, "avg_price": 2.1}]
+
+
+@pytest.mark.decision("D-082")
+def test_without_an_option_type_a_buy_on_the_underlying_buys_calls(client):
+    created = webhook(client, "options")
+    control(client, "PUT", "/clock", {"now": "2025-06-18T14:30:00Z"})
+    control(client, "PUT", "/quotes/SQ", {"bid": 69.9, "ask": 70.1})
+    record = trade(client, signal(client, created, {"ticker": "SQ", "action": "buy"}))
+    assert (record["instrument"]["symbol"], record["plan"]["entry"]["instruction"]) == ("SQ 250620C70", "buy")

@@ -52,6 +52,7 @@ def test_every_path_is_under_control_and_needs_the_bearer_token():
     assert set(spec()["paths"]) == {
         "/control/reset",
         "/control/webhooks",
+        "/control/webhooks/{uuid}",
         "/control/webhooks/{uuid}/rotate",
         "/control/accounts/{account_id}",
         "/control/quotes/{symbol}",
@@ -128,6 +129,20 @@ def test_subscription_settings_name_every_planner_setting():
     assert settings["additionalProperties"] is False
     assert set(settings["properties"]) == {field.name for field in dataclasses.fields(SubscriptionSettings)}
     assert all("default" in schema for schema in settings["properties"].values())
+
+
+@pytest.mark.decision("D-083")
+def test_effective_settings_require_every_setting_and_every_broker_capability():
+    schemas = spec()["components"]["schemas"]
+    effective = schemas["EffectiveSettings"]
+    assert set(effective["required"]) == set(schemas["SubscriptionSettings"]["properties"])
+    assert set(effective["properties"]["broker"]["required"]) == set(
+        schemas["BrokerCapabilities"]["properties"]
+    )
+    window = effective["properties"]["trading_windows"]["items"]["required"]
+    assert set(window) == set(schemas["TradingWindow"]["properties"])
+    validator = validator_at("/components/schemas/EffectiveSettings")
+    assert not validator.is_valid({}) and not validator.is_valid({"allowed_sides": "both"})
 
 
 def test_the_documented_defaults_are_the_planner_defaults():

@@ -72,7 +72,8 @@ def test_descriptions_are_unique():
 
 
 # Settings that can replace or leave out what a signal asks, besides every use_signal_* and
-# allow_signal_* setting: broker capabilities, fractions, sides and windows (D-078).
+# allow_signal_* setting: broker capabilities, fractions, sides and windows (D-078). option_type acts
+# where the contract is chosen, before planning: test_planner_options tests its note.
 REPLACING_SETTINGS = {
     "broker.order_types",
     "broker.time_in_force",

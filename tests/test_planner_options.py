@@ -5,9 +5,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from reference_server.paper.instruments import instrument_from, resolve_instrument
+from reference_server.paper.instruments import held_contract, instrument_from, resolve_instrument
 from reference_server.paper.planner import (
+    AccountSnapshot,
     Instrument,
+    Position,
+    option_type_note,
     resolve_expiration,
     scan_option_type,
     select_contract,
@@ -224,3 +227,39 @@ def test_instruments_check_option_types():
         Instrument("SQ", "stocks", "call")
     with pytest.raises(ValueError):
         Instrument("SQ 240510C68", "options")
+
+
+ON_SQ = {"ticker": "SQ", "action": "buy"}
+
+
+@pytest.mark.decision("D-082")
+@pytest.mark.parametrize(
+    ("signal", "setting", "traded", "note"),
+    [
+        (ON_SQ, None, "call", None),
+        (ON_SQ | {"optionType": "call"}, None, "call", None),
+        (ON_SQ, "put", "put", None),
+        (ON_SQ | {"optionType": "put"}, "put", "put", None),
+        (ON_SQ | {"optionType": "call"}, "put", "put", ("optionType", "call", "put")),
+        (ON_SQ | {"action": "sell", "optionType": "both"}, "call", "call", ("optionType", "both", "call")),
+        (ON_SQ | {"ticker": "SQ 240510C68"}, "put", "call", ("ticker", "SQ 240510C68", "SQ 240510C68")),
+    ],
+)
+def test_a_subscriptions_option_type_notes_the_option_type_it_replaced(signal, setting, traded, note):
+    found = option_type_note(signal, setting, traded)
+    assert (None if found is None else (found.field, found.asked, found.used)) == note
+    assert found is None or found.setting == "option_type"
+
+
+@pytest.mark.decision("D-082")
+def test_the_held_contract_of_an_underlying_and_type_is_found_by_its_symbol():
+    positions = (
+        Position("AMD 250620P70", D(1)),
+        Position("SQ 250620C70", D(2)),
+        Position("SQ 250620P65", D(0)),
+        Position("SQ 250620P70", D(-1)),
+    )
+    account = AccountSnapshot(None, positions)
+    assert held_contract(account, "SQ", "put").symbol == "SQ 250620P70"
+    assert held_contract(account, "SQ", "call").symbol == "SQ 250620C70"
+    assert held_contract(account, "MSFT", "put") is None

@@ -19,6 +19,7 @@ from webhook_spec.openapi import CONTROL_API
 
 # The reasons schema/control-api.yaml documents: one source for the gateway's answers and the scenarios.
 REJECTION_REASONS = frozenset(CONTROL_API.document["components"]["schemas"]["RejectionReason"]["enum"])
+SETTING_NAMES = tuple(CONTROL_API.document["components"]["schemas"]["SubscriptionSettings"]["properties"])
 INSTRUCTIONS = r"buy_to_cover|buy|sell_short|sell"
 ROLES = {
     "entry": "entry",
@@ -331,3 +332,19 @@ def the_control_api_refuses_it_at(control, pointer: str) -> None:
     assert all(_says_what_is_wrong(error.get("message")) for error in named), (
         f"an error at {pointer!r} does not say what is wrong: {_dump(named)}"
     )
+
+
+@then("the webhook reads back with every setting of its subscription, these among them:")
+def the_webhook_reads_back(control, webhook, docstring: str) -> None:
+    """GET /control/webhooks/{uuid} lists the scenario's subscription with every setting the contract
+    names, the defaults filled in, and these values (a subset; numbers compared as decimals) (D-083)."""
+    expected = json.loads(docstring, parse_float=Decimal)
+    read = control.client.get_webhook(webhook.uuid)
+    mine = [s for s in read.get("subscriptions", []) if s.get("account_id") == control.account()]
+    assert len(mine) == 1, f"the webhook does not list the scenario's subscription once: {_dump(read)}"
+    settings = mine[0].get("settings")
+    assert isinstance(settings, dict), _dump(mine[0])
+    missing = sorted(set(SETTING_NAMES) - set(settings))
+    assert not missing, f"the settings leave out {missing}: {_dump(settings)}"
+    problems = mismatches(expected, settings)
+    assert not problems, f"the settings differ: {'; '.join(problems)}; the settings: {_dump(settings)}"

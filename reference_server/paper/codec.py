@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
 from datetime import time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from reference_server.paper.instruments import traded_symbol
@@ -31,6 +31,7 @@ from reference_server.paper.planner import (
     TakeProfit,
     TradingWindow,
 )
+from reference_server.paper.planner.model import OrderType, TimeInForce
 
 if TYPE_CHECKING:
     from reference_server.paper.broker import Fill
@@ -160,6 +161,55 @@ def settings_from_json(data: dict[str, Any]) -> SubscriptionSettings:
         return SubscriptionSettings(**values)
     except ValueError as error:
         raise InvalidMember((), str(error)) from None
+
+
+def _members_json(value: TakeProfit | StopLoss | None) -> dict[str, Any] | None:
+    """A take profit or stop loss setting: the members it has."""
+    if value is None:
+        return None
+    members = {f.name: getattr(value, f.name) for f in fields(value)}
+    return {name: number(v) if isinstance(v, Decimal) else v for name, v in members.items() if v is not None}
+
+
+def _window_json(window: TradingWindow) -> dict[str, Any]:
+    return {
+        "timezone": window.timezone,
+        "start": window.start.strftime("%H:%M"),
+        "end": window.end.strftime("%H:%M"),
+        "days": sorted(window.days),
+    }
+
+
+def _in_order(values: frozenset[str], order: tuple[str, ...]) -> list[str]:
+    return [value for value in order if value in values]
+
+
+def _broker_json(broker: BrokerCapabilities) -> dict[str, Any]:
+    return {
+        "supports_quotes": broker.supports_quotes,
+        "order_types": _in_order(broker.order_types, get_args(OrderType)),
+        "time_in_force": _in_order(broker.time_in_force, get_args(TimeInForce)),
+        "fractional": broker.fractional,
+        "fractional_places": broker.fractional_places,
+    }
+
+
+_NESTED_JSON: dict[str, Callable[[Any], Any]] = {
+    "sizing": lambda sizing: {"method": sizing.method, "value": number(sizing.value)},
+    "take_profit": _members_json,
+    "stop_loss": _members_json,
+    "trading_windows": lambda windows: [_window_json(window) for window in windows],
+    "broker": _broker_json,
+}
+
+
+def settings_json(settings: SubscriptionSettings) -> dict[str, Any]:
+    """Every setting of a subscription, defaults filled in, in the control API's SETTINGS shape."""
+    values = {}
+    for field in fields(SubscriptionSettings):
+        value, convert = getattr(settings, field.name), _NESTED_JSON.get(field.name)
+        values[field.name] = value if convert is None or value is None else convert(value)
+    return values
 
 
 def quote_from(data: Mapping[str, Any]) -> Quote:

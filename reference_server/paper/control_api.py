@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from reference_server.paper.codec import (
     quote_from,
     quote_json,
     settings_from_json,
+    settings_json,
 )
 from reference_server.paper.control_errors import Problem, pointer_of, problem_in_words, schema_problems
 from reference_server.paper.instruments import traded_symbol
@@ -167,6 +168,33 @@ def create() -> tuple[Response, int]:
     return jsonify(answer), 201
 
 
+@bp.get("/webhooks/<uuid>")
+def get_webhook(uuid: str) -> Response:
+    """A webhook's restrictions and its subscriptions with their effective settings (defaults filled in)."""
+    db = get_db()
+    webhook = find_webhook(db, uuid)
+    if webhook is None:
+        raise ControlError(404, "control-not-found", f"No webhook {uuid}.")
+    tickers = webhook.allowed_tickers
+    answer = {
+        "uuid": webhook.uuid,
+        "asset_class": webhook.asset_class,
+        "allowed_tickers": None if tickers is None else sorted(tickers),
+        "limit_to": webhook.limit_to,
+        "ip_addresses": list(webhook.ip_addresses),
+        "rate_limits": webhook.rate_limits,
+        "subscriptions": [
+            {
+                "id": subscription.id,
+                "account_id": subscription.account_id,
+                "settings": settings_json(settings_from_json(subscription.settings)),
+            }
+            for subscription in paper_store.subscriptions_of(db, webhook.uuid)
+        ],
+    }
+    return jsonify(answer)
+
+
 @bp.post("/webhooks/<uuid>/rotate")
 def rotate(uuid: str) -> Response:
     """Give a webhook a new password; the old one stays valid for `grace_seconds` (D-060)."""
@@ -248,6 +276,10 @@ def put_clock() -> Response:
     """Fix the gateway's clock at an instant, or let it run (null)."""
     now = _body().get("now")
     moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
+    try:
+        _ = moment and moment.astimezone(UTC)  # the clock is kept in UTC
+    except OverflowError:  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
+        raise _invalid(Problem("/now", f"'{now}' is later than 9999-12-31T23:59:59Z")) from None
     db = get_db()
     with immediate_transaction(db):
         set_clock(db, moment)

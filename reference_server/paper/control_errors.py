@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
@@ -109,8 +108,3 @@ def schema_problems(errors: Iterable[ValidationError]) -> list[Problem]:
 def problem_in_words(problem: Problem) -> str:
     """A problem as one line: its pointer, then what is wrong."""
     return f"{problem.pointer}: {problem.message}" if problem.pointer else problem.message
-
-
-def problem_of(error: Any, path: Sequence[str | int] = ()) -> Problem:
-    """A problem found beyond the schema, at `path` inside the body."""
-    return Problem(pointer_of(path), str(error))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from reference_server.paper.planner import Instrument
+from reference_server.paper.planner import AccountSnapshot, Instrument
 from reference_server.paper.planner.model import OPTION_MULTIPLIER
 from reference_server.webhook.symbols import (
     ContinuousFuture,
@@ -20,6 +20,7 @@ from reference_server.webhook.symbols import (
     OptionContract,
     classify,
     front_month,
+    parse_option,
 )
 from reference_server.webhook.tickers import Listing, TickerDatabase
 from webhook_spec.normalize import canonical_decimal, normalize_ticker
@@ -38,6 +39,16 @@ def traded_symbol(text: str) -> str:
     if isinstance(contract, OptionContract | FuturesContract):
         return contract.symbol
     return ticker
+
+
+def held_contract(account: AccountSnapshot, root: str, option_type: str) -> OptionContract | None:
+    """The option contract of `root` and `option_type` the account holds a position in (the first by
+    symbol), or None."""
+    for position in account.positions:
+        contract = parse_option(position.symbol)
+        if position.quantity and contract and (contract.root, contract.option_type) == (root, option_type):
+            return contract
+    return None
 
 
 def _option_from_fields(root: str, signal: Mapping[str, Any]) -> OptionContract | None:

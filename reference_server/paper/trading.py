@@ -18,13 +18,19 @@ from reference_server.db import immediate_transaction
 from reference_server.paper import broker
 from reference_server.paper.clock import expiry, later, now
 from reference_server.paper.codec import decimal, settings_from_json, trade_json
-from reference_server.paper.instruments import instrument_from, option_chain, resolve_instrument
+from reference_server.paper.instruments import (
+    held_contract,
+    instrument_from,
+    option_chain,
+    resolve_instrument,
+)
 from reference_server.paper.planner import (
     AccountSnapshot,
     Instrument,
     Note,
     Plan,
     Quote,
+    option_type_note,
     plan_trade,
     select_from_signal,
 )
@@ -65,15 +71,28 @@ def _underlying_price(db: sqlite3.Connection, root: str, signal: dict[str, Any])
 
 
 def _instrument(
-    db: sqlite3.Connection, asset_class: str, signal: dict, tickers: TickerDatabase, clock: datetime
+    db: sqlite3.Connection,
+    asset_class: str,
+    signal: dict,
+    tickers: TickerDatabase,
+    clock: datetime,
+    held: AccountSnapshot,
+    option_type: str | None,
 ) -> Instrument:
-    resolved = resolve_instrument(signal, asset_class=asset_class, database=tickers, on=clock.date())
+    """What the signal trades for a subscription; one with an option_type trades that type of option on
+    an underlying's signals, the contract of it the account holds first (D-082)."""
+    selecting = signal if option_type is None else signal | {"optionType": option_type}
+    resolved = resolve_instrument(selecting, asset_class=asset_class, database=tickers, on=clock.date())
     if asset_class == "options" and isinstance(resolved, Listing):
-        underlying = _underlying_price(db, resolved.symbol, signal)
-        chain = option_chain(resolved.symbol, underlying, clock.date())
-        resolved = select_from_signal(chain, signal, underlying_price=underlying, clock=clock)
-        if resolved is None:
+        root = resolved.symbol
+        contract = held_contract(held, root, option_type) if option_type else None
+        if contract is None:
+            underlying = _underlying_price(db, root, signal)
+            chain = option_chain(root, underlying, clock.date())
+            contract = select_from_signal(chain, selecting, underlying_price=underlying, clock=clock)
+        if contract is None:
             raise _NoTrade(NO_CONTRACT)
+        resolved = contract
     if isinstance(resolved, OptionContract) and resolved.option_type is None:
         raise _NoTrade(NO_CONTRACT)
     return instrument_from(resolved)
@@ -89,20 +108,22 @@ def _trade(
     """Plan and execute one subscription's trade; the parts of the record the control API shows."""
     clock, signal = now(db), pending["signal"]
     account, roles = load_account(db, subscription.account_id)
+    settings = settings_from_json(subscription.settings)
     try:
         expires = expiry(signal, datetime.fromisoformat(pending["received_at"]))
         if expires is not None and clock > expires:
             raise _NoTrade(EXPIRED)
-        instrument = _instrument(db, asset_class, signal, tickers, clock)
+        instrument = _instrument(db, asset_class, signal, tickers, clock, account, settings.option_type)
     except _NoTrade as no_trade:
         return _untraded(subscription.account_id, account, roles, no_trade.reason)
     quote = quote_of(db, instrument.symbol)
-    settings = settings_from_json(subscription.settings)
     plan = plan_trade(
         signal, instrument=instrument, settings=settings, account=account, quote=quote, clock=clock
     )
     signal_price = decimal(signal.get("signalPrice"))
-    plan = replace(plan, notes=plan.notes + _waiting_notes(plan, quote, signal_price))
+    chosen = option_type_note(signal, settings.option_type, instrument.option_type)
+    notes = ((chosen,) if chosen else ()) + plan.notes + _waiting_notes(plan, quote, signal_price)
+    plan = replace(plan, notes=notes)
     execution = broker.execute(plan, account, quote, signal_price, lambda: f"ord-{uuid.uuid4().hex[:12]}")
     roles = roles | execution.roles
     save_account(db, subscription.account_id, execution.account, roles)

@@ -21,6 +21,7 @@ from reference_server.paper.planner.model import (
 )
 from reference_server.paper.planner.options import (
     add_months,
+    option_type_note,
     resolve_expiration,
     scan_option_type,
     select_contract,
@@ -47,6 +48,7 @@ __all__ = [
     "TakeProfit",
     "TradingWindow",
     "add_months",
+    "option_type_note",
     "plan_trade",
     "resolve_expiration",
     "scan_option_type",

@@ -133,6 +133,7 @@ class SubscriptionSettings:
     trading_windows: tuple[TradingWindow, ...] = ()  # empty: always open
     allow_exits_outside_windows: bool = False
     allow_cancels_outside_windows: bool = False
+    option_type: OptionType | None = None  # options on an underlying's signals: None, the signal decides
     broker: BrokerCapabilities = field(default_factory=BrokerCapabilities)
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from reference_server.paper.planner.model import OptionType
+from reference_server.paper.planner.model import Note, OptionType
 from webhook_spec.signal_schema import relative_time
 
 IntrinsicValue = Literal["itm", "otm"]
@@ -67,6 +67,27 @@ def scan_option_type(option_type: str | None, action: str) -> OptionType | None:
     if option_type in ("call", "put"):
         return option_type  # type: ignore[return-value]
     return {"buy": "call", "sell": "put"}.get(action)  # type: ignore[return-value]
+
+
+def option_type_note(
+    signal: Mapping[str, Any], setting: OptionType | None, traded: OptionType | None
+) -> Note | None:
+    """A note when the subscription's option_type replaced the signal's optionType, or did not apply to
+    a contract the ticker names (D-078, D-082)."""
+    if setting is None or traded is None:
+        return None
+    if traded != setting:
+        ticker = signal["ticker"]
+        message = (
+            f"the ticker names a {traded} contract, traded as named: option_type {setting} applies to"
+            " signals that name an underlying"
+        )
+        return Note("ticker", ticker, ticker, "option_type", message)
+    asked = signal.get("optionType")
+    if asked is None or asked == setting:
+        return None
+    message = f"optionType {asked} was not used: the subscription trades {setting}s (option_type)"
+    return Note("optionType", asked, setting, "option_type", message)
 
 
 def _at_the_money(strikes: Sequence[Decimal], underlying: Decimal) -> int:
