@@ -3,6 +3,7 @@ and the same error: its code, pointer and detail."""
 
 import json
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
@@ -61,5 +62,6 @@ def test_corpus_payloads_with_members_replaced_get_the_same_error(document):
     assert_same_verdict(document)
 
 
+@pytest.mark.decision("D-089")
 def test_of_several_missing_names_the_first_the_keyword_asks_for_is_named():
     assert full_schema_error({}).pointer == fast_schema_error({}).pointer == "/ticker"

@@ -53,6 +53,7 @@ def _by_answerer(app, path: str, body: bytes | None, forwarded_for: str | None =
     return _comparable(answer.status, answer.body, dict(answer.headers))
 
 
+@pytest.mark.decision("D-088")
 def test_every_corpus_body_gets_the_same_answer(apps):
     by_flask, by_answerer = apps
     for name, case in corpus_cases():
