@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bench import PROJECT_DIR
 from bench.cases import CASES, numbered
-from bench.servers import gateway_url
+from bench.servers import gateway_served
 from bench.stats import LoadResult, summarize
 from conformance.embedded_gateway import serving
 
@@ -65,8 +65,8 @@ def _send(connection: http.client.HTTPConnection, path: str, body: bytes) -> tup
 
 def proxy_overhead(work_dir: Path | None = None, signals: int = SIGNALS) -> ProxyOverhead:
     """Send `signals` accepted signals down each route, alternating; the latencies of each route."""
-    with gateway_url(work_dir) as webhook_url:
-        parts = urlsplit(webhook_url)
+    with gateway_served(work_dir) as gateway:
+        parts = urlsplit(gateway.url)
         base = f"{parts.scheme}://{parts.netloc}"
         with proxied(base) as proxy_url:
             routes = {"direct": _connection(base), "proxied": _connection(proxy_url)}
