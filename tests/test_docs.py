@@ -109,3 +109,11 @@ def test_field_codes(path: str, expected: set[str], absent: set[str]):
     assert codes == sorted(codes, key=lambda code: error_codes()[code].precedence)
     listed = _section(render_docs()["fields.md"], path).split("Error codes:")[1]
     assert re.findall(r"\[`([a-z-]+)`\]", listed) == codes
+
+
+def test_the_decisions_index_lists_every_decision_in_order():
+    text = (repo_root() / "DECISIONS.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (D-\d{3}) (.+)$", text, re.MULTILINE)
+    index = re.findall(r"^\| (D-\d{3}) \| (.+) \|$", text, re.MULTILINE)
+    assert index == sections
+    assert [number for number, _ in sections] == sorted(number for number, _ in sections)
