@@ -240,6 +240,42 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
         (
             "PUT",
             "/accounts/{account}",
+            {"positions": [{"symbol": "SQ", "quantity": 1}, {"symbol": " sq", "quantity": 2}]},
+            "/positions/1/symbol",
+            "' sq' is the symbol 'SQ' of position 0 already (symbols are trimmed and upper-cased);"
+            " an account holds one position per symbol",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"positions": [{"symbol": "   ", "quantity": 1}]},
+            "/positions/0/symbol",
+            "'   ' is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER, OPEN_ORDER | {"id": "o2", "symbol": "\t"}]},
+            "/open_orders/1/symbol",
+            "'\\t' is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/quotes/%20",
+            {"bid": 1},
+            "",
+            "the symbol ' ' in the path is blank: a symbol needs a character",
+        ),
+        (
+            "DELETE",
+            "/quotes/%20",
+            None,
+            "",
+            "the symbol ' ' in the path is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
             {"positions": [{"symbol": "SQ"}]},
             "/positions/0/quantity",
             "is required",

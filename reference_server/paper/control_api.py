@@ -251,11 +251,19 @@ def put_account(account_id: str) -> Response:
     return get_account(account_id)
 
 
+def _path_symbol(symbol: str) -> str:
+    """The path's symbol in the form signals trade it; a 400 when nothing is left of it once trimmed."""
+    traded = traded_symbol(symbol)
+    if not traded:
+        raise _invalid(Problem("", f"the symbol {symbol!r} in the path is blank: a symbol needs a character"))
+    return traded
+
+
 @bp.put("/quotes/<symbol>")
 def put_quote(symbol: str) -> Response:
     """Set a symbol's quote (bid, ask, last; any may be null); market orders waiting for one fill."""
     quote = quote_from(_body())
-    symbol, db = traded_symbol(symbol), get_db()
+    symbol, db = _path_symbol(symbol), get_db()
     with immediate_transaction(db):
         paper_store.set_quote(db, symbol, quote)
         fill_waiting_orders(db, symbol, quote)
@@ -265,9 +273,9 @@ def put_quote(symbol: str) -> Response:
 @bp.delete("/quotes/<symbol>")
 def delete_quote(symbol: str) -> Response:
     """Remove a symbol's quote."""
-    db = get_db()
+    symbol, db = _path_symbol(symbol), get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, traded_symbol(symbol), None)
+        paper_store.set_quote(db, symbol, None)
     return jsonify({"success": True})
 
 
