@@ -108,7 +108,21 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "/now",
             "'9999-12-31T23:59:59-01:00' is later than 9999-12-31T23:59:59Z",
         ),
+        (
+            "PUT",
+            "/clock",
+            {"now": "0001-01-01T00:00:00+01:00"},
+            "/now",
+            "'0001-01-01T00:00:00+01:00' is earlier than 0001-01-01T00:00:00Z",
+        ),
         ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
+        (
+            "PUT",
+            "/quotes/SQ",
+            {"bid": 3, "ask": 2.5},
+            "/bid",
+            "the bid 3 is above the ask 2.5; a bid is at most the ask",
+        ),
         ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
         (
             "POST",
@@ -287,8 +301,15 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "/cash",
             "is not a member here; the known ones are equity, open_orders, positions",
         ),
-        ("PUT", "/clock", [1], "", "the body must be a JSON object"),
+        ("PUT", "/clock", [1], "", "the body must be a JSON object, not an array"),
         ("GET", "/trades", None, "", "give the query parameter signal_id or log_id"),
+        (
+            "GET",
+            "/trades?signal_id=x&log_id=y",
+            None,
+            "",
+            "give one of the query parameters signal_id and log_id, not both",
+        ),
         ("GET", "/log?limit=0", None, "", "the query parameter limit must be a whole number from 1 to 10000"),
     ],
 )
@@ -303,6 +324,33 @@ def test_an_invalid_control_request_names_the_member_by_its_pointer_and_says_wha
         "control-invalid-request",
         f"Invalid control request: {words}",
     )
+
+
+@pytest.mark.decision("D-080")
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "the body is empty; it must be a JSON object"),
+        (
+            b'{"now": ',
+            "the body is not JSON: Expecting value: line 1 column 9 (char 8); it must be a JSON object",
+        ),
+        (
+            b'{"now": 1e400}',
+            "the body is not JSON: a number is beyond the double range; it must be a JSON object",
+        ),
+        (
+            b'{"now": null, "now": null}',
+            "the body is not JSON: a key is repeated in one object; it must be a JSON object",
+        ),
+    ],
+)
+def test_a_body_that_is_no_json_says_what_the_parser_found(client, body, message):
+    response = client.put("/control/clock", data=body, headers=AUTH | {"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"pointer": "", "message": message}]
+    validator = CONTROL_API.response_validator("/control/clock", "PUT", 400)
+    assert [error.message for error in validator.iter_errors(response.json)] == []
 
 
 @pytest.mark.decision("D-080")

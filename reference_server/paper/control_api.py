@@ -22,6 +22,7 @@ from reference_server.paper.codec import (
     account_from,
     account_json,
     decimal,
+    number,
     quote_from,
     quote_json,
     settings_from_json,
@@ -42,6 +43,7 @@ from reference_server.webhook.store import (
 )
 from webhook_spec.openapi import CONTROL_API, scenario_rate_limits, webhook_path
 from webhook_spec.parsing import BodyError, parse_body
+from webhook_spec.validation import json_kind
 
 bp = Blueprint("control", __name__, url_prefix="/control")
 MAX_LOG_ENTRIES = 10000
@@ -103,10 +105,11 @@ def _body() -> dict[str, Any]:
     """The JSON body, checked against its schema in schema/control-api.yaml."""
     try:  # the webhook's strict parser: no NaN, Infinity or numbers beyond the double range
         body = parse_body(request.get_data())
-    except BodyError:
-        body = None
+    except BodyError as error:
+        found = "the body is empty" if error.code == "empty-json" else f"the body is not JSON: {error}"
+        raise _invalid(Problem("", f"{found}; it must be a JSON object")) from None
     if not isinstance(body, dict):
-        raise _invalid(Problem("", "the body must be a JSON object"))
+        raise _invalid(Problem("", f"the body must be a JSON object, not {json_kind(body)}"))
     validator = CONTROL_API.request_validator(_operation_path(), request.method)
     problems = [] if validator is None else schema_problems(validator.iter_errors(body))
     if problems:
@@ -263,6 +266,11 @@ def _path_symbol(symbol: str) -> str:
 def put_quote(symbol: str) -> Response:
     """Set a symbol's quote (bid, ask, last; any may be null); market orders waiting for one fill."""
     quote = quote_from(_body())
+    if quote.bid is not None and quote.ask is not None and quote.bid > quote.ask:
+        message = (
+            f"the bid {number(quote.bid)} is above the ask {number(quote.ask)}; a bid is at most the ask"
+        )
+        raise _invalid(Problem("/bid", message))
     symbol, db = _path_symbol(symbol), get_db()
     with immediate_transaction(db):
         paper_store.set_quote(db, symbol, quote)
@@ -286,8 +294,11 @@ def put_clock() -> Response:
     moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
     try:
         _ = moment and moment.astimezone(UTC)  # the clock is kept in UTC
-    except OverflowError:  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
-        raise _invalid(Problem("/now", f"'{now}' is later than 9999-12-31T23:59:59Z")) from None
+    except (
+        OverflowError
+    ):  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC, 0001-01-01T00:00+01:00 in 0
+        bound = "earlier than 0001-01-01T00:00:00Z" if moment.year == 1 else "later than 9999-12-31T23:59:59Z"
+        raise _invalid(Problem("/now", f"'{now}' is {bound}")) from None
     db = get_db()
     with immediate_transaction(db):
         set_clock(db, moment)
@@ -301,6 +312,8 @@ def trades() -> Response:
     signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
     if not signal_id and not log_id:
         raise _invalid(Problem("", "give the query parameter signal_id or log_id"))
+    if signal_id and log_id:
+        raise _invalid(Problem("", "give one of the query parameters signal_id and log_id, not both"))
     _run_due_trades()
     return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
 
