@@ -5,7 +5,7 @@ import re
 import pytest
 
 from reference_server import create_app
-from reference_server.config import GatewayConfig
+from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
 from reference_server.paper import trading
 from reference_server.paper.codec import settings_from_json, settings_json
 from reference_server.paper.planner import SubscriptionSettings
@@ -350,6 +350,39 @@ def test_a_body_that_is_no_json_says_what_the_parser_found(client, body, message
     assert response.status_code == 400
     assert response.json["errors"] == [{"pointer": "", "message": message}]
     validator = CONTROL_API.response_validator("/control/clock", "PUT", 400)
+    assert [error.message for error in validator.iter_errors(response.json)] == []
+
+
+@pytest.mark.decision("D-010")
+@pytest.mark.parametrize("size", [BODY_LIMIT_BYTES + 1, 10 * BODY_LIMIT_BYTES])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/webhooks"),
+        ("POST", "/webhooks/{uuid}/rotate"),
+        ("PUT", "/accounts/{account}"),
+        ("PUT", "/quotes/SQ"),
+        ("PUT", "/clock"),
+    ],
+)
+def test_a_control_body_over_the_limit_is_the_control_apis_413(client, method, path, size):
+    created = webhook(client)
+    path = path.replace("{uuid}", created["uuid"]).replace(
+        "{account}", created["subscriptions"][0]["account_id"]
+    )
+    body = b'{"x": "' + b"a" * (size - 9) + b'"}'
+    assert len(body) == size
+    response = client.open(
+        f"/control{path}", method=method, data=body, headers=AUTH | {"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json == {
+        "success": False,
+        "messageCode": "control-payload-too-large",
+        "message": f"The control request's body is larger than the {BODY_LIMIT_BYTES} bytes the gateway"
+        " accepts.",
+    }
+    validator = CONTROL_API.response_validator(_template(f"/control{path}"), method, 413)
     assert [error.message for error in validator.iter_errors(response.json)] == []
 
 

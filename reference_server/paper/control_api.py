@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from reference_server.config import ConfigError, check_webhook_settings
+from reference_server.config import BODY_LIMIT_BYTES, ConfigError, check_webhook_settings
 from reference_server.db import get_db, immediate_transaction
 from reference_server.paper import store as paper_store
 from reference_server.paper.clock import set_clock
@@ -101,10 +102,25 @@ def _operation_path() -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
 
 
+def _too_large() -> ControlError:
+    """A 413 for a body over the gateway's limit, the webhook's (D-010), in the control API's words."""
+    message = f"The control request's body is larger than the {BODY_LIMIT_BYTES} bytes the gateway accepts."
+    return ControlError(413, "control-payload-too-large", message)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _refused_too_large(_error: RequestEntityTooLarge) -> Response:
+    """Flask's 413 (a body over MAX_CONTENT_LENGTH) in the control shape, not the webhook's."""
+    return _refused(_too_large())
+
+
 def _body() -> dict[str, Any]:
     """The JSON body, checked against its schema in schema/control-api.yaml."""
+    raw = request.get_data()
+    if len(raw) > BODY_LIMIT_BYTES:  # Flask's limit is one byte over (see reference_server.create_app)
+        raise _too_large()
     try:  # the webhook's strict parser: no NaN, Infinity or numbers beyond the double range
-        body = parse_body(request.get_data())
+        body = parse_body(raw)
     except BodyError as error:
         found = "the body is empty" if error.code == "empty-json" else f"the body is not JSON: {error}"
         raise _invalid(Problem("", f"{found}; it must be a JSON object")) from None
