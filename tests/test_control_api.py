@@ -491,6 +491,15 @@ def test_reset_forgets_control_webhooks_accounts_and_the_clock(client):
 
 
 @pytest.mark.decision("D-046")
+def test_a_signal_quantity_too_large_to_hold_is_a_rejected_plan_without_a_traceback(client, caplog):
+    created = webhook(client, settings={"use_signal_quantity": True})
+    answer = signal(client, created, {"ticker": "AMD", "action": "buy", "quantity": 1e300})
+    assert trade(client, answer)["plan"]["rejection"] == "quantity-too-large"
+    assert [
+        record.getMessage() for record in caplog.records if record.levelname in ("ERROR", "WARNING")
+    ] == []
+
+
 def test_a_failing_trade_leaves_the_signal_accepted(client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("a planner bug")

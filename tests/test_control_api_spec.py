@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from reference_server.paper.planner import SubscriptionSettings
+from reference_server.paper.planner import REASONS, SubscriptionSettings
 from tests.openapi_examples import examples
 from webhook_spec.openapi import CONTROL_API
 
@@ -132,6 +132,13 @@ def test_error_bodies_are_closed_and_only_400_lists_errors():
     assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": ["/x: bad"]})
     for wrong in ({"pointer": "x", "message": "bad"}, {"pointer": "/x"}, problem | {"code": 1}):
         assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": [wrong]})
+
+
+def test_the_rejection_reasons_are_the_planners_and_internal_error():
+    documented = spec()["components"]["schemas"]["RejectionReason"]["enum"]
+    assert set(documented) == set(REASONS) | {"internal-error"}
+    description = spec()["components"]["schemas"]["RejectionReason"]["description"]
+    assert all(f"`{reason}`" in description for reason in documented)
 
 
 def test_subscription_settings_name_every_planner_setting():
