@@ -308,12 +308,13 @@ def put_clock() -> Response:
     """Fix the gateway's clock at an instant, or let it run (null)."""
     now = _body().get("now")
     moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
+    # the clock is kept in UTC: 9999-12-31T23:59:59-01:00 is in the year 10000 there, 0001-01-01T00:00+01:00
+    # in the year 0
     try:
-        _ = moment and moment.astimezone(UTC)  # the clock is kept in UTC
-    except (
-        OverflowError
-    ):  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC, 0001-01-01T00:00+01:00 in 0
-        bound = "earlier than 0001-01-01T00:00:00Z" if moment.year == 1 else "later than 9999-12-31T23:59:59Z"
+        _ = moment and moment.astimezone(UTC)
+    except OverflowError:
+        early = moment is not None and moment.year == 1
+        bound = "earlier than 0001-01-01T00:00:00Z" if early else "later than 9999-12-31T23:59:59Z"
         raise _invalid(Problem("/now", f"'{now}' is {bound}")) from None
     db = get_db()
     with immediate_transaction(db):
