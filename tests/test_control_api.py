@@ -5,7 +5,7 @@ import re
 import pytest
 
 from reference_server import create_app
-from reference_server.config import GatewayConfig
+from reference_server.config import BODY_LIMIT_BYTES, GatewayConfig
 from reference_server.paper import trading
 from reference_server.paper.codec import settings_from_json, settings_json
 from reference_server.paper.planner import SubscriptionSettings
@@ -108,7 +108,21 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "/now",
             "'9999-12-31T23:59:59-01:00' is later than 9999-12-31T23:59:59Z",
         ),
+        (
+            "PUT",
+            "/clock",
+            {"now": "0001-01-01T00:00:00+01:00"},
+            "/now",
+            "'0001-01-01T00:00:00+01:00' is earlier than 0001-01-01T00:00:00Z",
+        ),
         ("PUT", "/quotes/SQ", {"bid": 0}, "/bid", "a price is a number above 0"),
+        (
+            "PUT",
+            "/quotes/SQ",
+            {"bid": 3, "ask": 2.5},
+            "/bid",
+            "the bid 3 is above the ask 2.5; a bid is at most the ask",
+        ),
         ("PUT", "/quotes/SQ", {"bid": 1, "ask": "2"}, "/ask", "a price is a number above 0"),
         (
             "POST",
@@ -240,6 +254,42 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
         (
             "PUT",
             "/accounts/{account}",
+            {"positions": [{"symbol": "SQ", "quantity": 1}, {"symbol": " sq", "quantity": 2}]},
+            "/positions/1/symbol",
+            "' sq' is the symbol 'SQ' of position 0 already (symbols are trimmed and upper-cased);"
+            " an account holds one position per symbol",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"positions": [{"symbol": "   ", "quantity": 1}]},
+            "/positions/0/symbol",
+            "'   ' is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
+            {"open_orders": [OPEN_ORDER, OPEN_ORDER | {"id": "o2", "symbol": "\t"}]},
+            "/open_orders/1/symbol",
+            "'\\t' is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/quotes/%20",
+            {"bid": 1},
+            "",
+            "the symbol ' ' in the path is blank: a symbol needs a character",
+        ),
+        (
+            "DELETE",
+            "/quotes/%20",
+            None,
+            "",
+            "the symbol ' ' in the path is blank: a symbol needs a character",
+        ),
+        (
+            "PUT",
+            "/accounts/{account}",
             {"positions": [{"symbol": "SQ"}]},
             "/positions/0/quantity",
             "is required",
@@ -251,8 +301,15 @@ OPEN_ORDER = {"id": "o1", "symbol": "SQ", "side": "buy", "quantity": 1}
             "/cash",
             "is not a member here; the known ones are equity, open_orders, positions",
         ),
-        ("PUT", "/clock", [1], "", "the body must be a JSON object"),
+        ("PUT", "/clock", [1], "", "the body must be a JSON object, not an array"),
         ("GET", "/trades", None, "", "give the query parameter signal_id or log_id"),
+        (
+            "GET",
+            "/trades?signal_id=x&log_id=y",
+            None,
+            "",
+            "give one of the query parameters signal_id and log_id, not both",
+        ),
         ("GET", "/log?limit=0", None, "", "the query parameter limit must be a whole number from 1 to 10000"),
     ],
 )
@@ -267,6 +324,66 @@ def test_an_invalid_control_request_names_the_member_by_its_pointer_and_says_wha
         "control-invalid-request",
         f"Invalid control request: {words}",
     )
+
+
+@pytest.mark.decision("D-080")
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "the body is empty; it must be a JSON object"),
+        (
+            b'{"now": ',
+            "the body is not JSON: Expecting value: line 1 column 9 (char 8); it must be a JSON object",
+        ),
+        (
+            b'{"now": 1e400}',
+            "the body is not JSON: a number is beyond the double range; it must be a JSON object",
+        ),
+        (
+            b'{"now": null, "now": null}',
+            "the body is not JSON: a key is repeated in one object; it must be a JSON object",
+        ),
+    ],
+)
+def test_a_body_that_is_no_json_says_what_the_parser_found(client, body, message):
+    response = client.put("/control/clock", data=body, headers=AUTH | {"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"pointer": "", "message": message}]
+    validator = CONTROL_API.response_validator("/control/clock", "PUT", 400)
+    assert [error.message for error in validator.iter_errors(response.json)] == []
+
+
+@pytest.mark.decision("D-010")
+@pytest.mark.parametrize("size", [BODY_LIMIT_BYTES + 1, 10 * BODY_LIMIT_BYTES])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/webhooks"),
+        ("POST", "/webhooks/{uuid}/rotate"),
+        ("PUT", "/accounts/{account}"),
+        ("PUT", "/quotes/SQ"),
+        ("PUT", "/clock"),
+    ],
+)
+def test_a_control_body_over_the_limit_is_the_control_apis_413(client, method, path, size):
+    created = webhook(client)
+    path = path.replace("{uuid}", created["uuid"]).replace(
+        "{account}", created["subscriptions"][0]["account_id"]
+    )
+    body = b'{"x": "' + b"a" * (size - 9) + b'"}'
+    assert len(body) == size
+    response = client.open(
+        f"/control{path}", method=method, data=body, headers=AUTH | {"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json == {
+        "success": False,
+        "messageCode": "control-payload-too-large",
+        "message": f"The control request's body is larger than the {BODY_LIMIT_BYTES} bytes the gateway"
+        " accepts.",
+    }
+    validator = CONTROL_API.response_validator(_template(f"/control{path}"), method, 413)
+    assert [error.message for error in validator.iter_errors(response.json)] == []
 
 
 @pytest.mark.decision("D-080")
@@ -374,6 +491,15 @@ def test_reset_forgets_control_webhooks_accounts_and_the_clock(client):
 
 
 @pytest.mark.decision("D-046")
+def test_a_signal_quantity_too_large_to_hold_is_a_rejected_plan_without_a_traceback(client, caplog):
+    created = webhook(client, settings={"use_signal_quantity": True})
+    answer = signal(client, created, {"ticker": "AMD", "action": "buy", "quantity": 1e300})
+    assert trade(client, answer)["plan"]["rejection"] == "quantity-too-large"
+    assert [
+        record.getMessage() for record in caplog.records if record.levelname in ("ERROR", "WARNING")
+    ] == []
+
+
 def test_a_failing_trade_leaves_the_signal_accepted(client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("a planner bug")

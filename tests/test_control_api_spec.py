@@ -9,12 +9,17 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from reference_server.paper.planner import SubscriptionSettings
+from reference_server.paper.planner import REASONS, SubscriptionSettings
 from tests.openapi_examples import examples
 from webhook_spec.openapi import CONTROL_API
 
 BASE_URI = CONTROL_API.base_uri
-CONTROL_CODES = {"control-unauthorized": 401, "control-invalid-request": 400, "control-not-found": 404}
+CONTROL_CODES = {
+    "control-unauthorized": 401,
+    "control-invalid-request": 400,
+    "control-not-found": 404,
+    "control-payload-too-large": 413,
+}
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -94,7 +99,7 @@ def test_every_schema_is_referenced_from_the_components():
             assert set(media["schema"]) == {"$ref"}, f"{method} {path}: inline request schema"
 
 
-def test_errors_use_the_three_control_codes_with_their_statuses():
+def test_errors_use_the_control_codes_with_their_statuses():
     seen = set()
     for path, method, operation in operations():
         for status, response in operation["responses"].items():
@@ -107,6 +112,11 @@ def test_errors_use_the_three_control_codes_with_their_statuses():
     assert seen == set(CONTROL_CODES)
     base = spec()["components"]["schemas"]["ControlError"]
     assert set(base["properties"]["messageCode"]["enum"]) == set(CONTROL_CODES)
+
+
+def test_every_operation_that_takes_a_body_documents_the_control_413_and_no_other_does():
+    for path, method, operation in operations():
+        assert ("413" in operation["responses"]) == ("requestBody" in operation), f"{method} {path}"
 
 
 def test_error_bodies_are_closed_and_only_400_lists_errors():
@@ -122,6 +132,13 @@ def test_error_bodies_are_closed_and_only_400_lists_errors():
     assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": ["/x: bad"]})
     for wrong in ({"pointer": "x", "message": "bad"}, {"pointer": "/x"}, problem | {"code": 1}):
         assert not invalid.is_valid(error | {"messageCode": "control-invalid-request", "errors": [wrong]})
+
+
+def test_the_rejection_reasons_are_the_planners_and_internal_error():
+    documented = spec()["components"]["schemas"]["RejectionReason"]["enum"]
+    assert set(documented) == set(REASONS) | {"internal-error"}
+    description = spec()["components"]["schemas"]["RejectionReason"]["description"]
+    assert all(f"`{reason}`" in description for reason in documented)
 
 
 def test_subscription_settings_name_every_planner_setting():

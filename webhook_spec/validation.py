@@ -154,14 +154,15 @@ _TYPE_WORDS = {
 }
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in words: an object, an array, a string, true or false, null, a number."""
     return next((word for kind, word in _JSON_KINDS.items() if isinstance(value, kind)), "a number")
 
 
 def _shown(value: Any) -> str:
     """A scalar as JSON writes it, cut to 40 characters; an object or array by its kind."""
     if isinstance(value, dict | list):
-        return _kind(value)
+        return json_kind(value)
     text = json.dumps(value[:40] if isinstance(value, str) else value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -193,7 +194,7 @@ def _detail(fault: _Fault) -> str:
     if _is_missing(fault):
         return f"The {label} field is missing."
     if not tokens and not isinstance(fault.instance, dict):
-        return f"The body is {_kind(fault.instance)}, not a JSON object."
+        return f"The body is {json_kind(fault.instance)}, not a JSON object."
     field = _field_schema(tokens)
     if isinstance(fault.instance, dict) and "properties" in resolve(field):
         return f"The fields of {label or 'the signal'} do not go together."

@@ -240,15 +240,38 @@ def open_order_from(data: Mapping[str, Any], default_id: str | None = None) -> O
     )
 
 
+def _check_symbols(
+    part: str, items: list[dict[str, Any]], converted: tuple[Position | OpenOrder, ...], *, unique: bool
+) -> None:
+    """InvalidMember at the first symbol that normalizes to nothing, or (when `unique`) to the symbol of
+    an earlier item: an account holds one position per symbol."""
+    first: dict[str, int] = {}
+    for index, (item, value) in enumerate(zip(items, converted, strict=True)):
+        if not value.symbol:
+            raise InvalidMember(
+                (part, index, "symbol"), f"{item['symbol']!r} is blank: a symbol needs a character"
+            )
+        earlier = first.setdefault(value.symbol, index)
+        if unique and earlier != index:
+            message = (
+                f"{item['symbol']!r} is the symbol {value.symbol!r} of position {earlier} already"
+                " (symbols are trimmed and upper-cased); an account holds one position per symbol"
+            )
+            raise InvalidMember((part, index, "symbol"), message)
+
+
 def account_from(data: Mapping[str, Any], account: AccountSnapshot) -> AccountSnapshot:
     """`account` with the parts the control API's JSON gives (equity, positions, open_orders) replaced."""
     parts: dict[str, Any] = {}
     if "equity" in data:
         parts["equity"] = decimal(data["equity"])
     if "positions" in data:
-        parts["positions"] = tuple(position_from(item) for item in data["positions"])
+        positions = tuple(position_from(item) for item in data["positions"])
+        _check_symbols("positions", data["positions"], positions, unique=True)
+        parts["positions"] = positions
     if "open_orders" in data:
         orders = tuple(open_order_from(item, f"ord-{i}") for i, item in enumerate(data["open_orders"]))
+        _check_symbols("open_orders", data["open_orders"], orders, unique=False)
         first: dict[str, int] = {}
         for index, order in enumerate(orders):
             if first.setdefault(order.id, index) != index:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from reference_server.config import ConfigError, check_webhook_settings
+from reference_server.config import BODY_LIMIT_BYTES, ConfigError, check_webhook_settings
 from reference_server.db import get_db, immediate_transaction
 from reference_server.paper import store as paper_store
 from reference_server.paper.clock import set_clock
@@ -22,6 +23,7 @@ from reference_server.paper.codec import (
     account_from,
     account_json,
     decimal,
+    number,
     quote_from,
     quote_json,
     settings_from_json,
@@ -42,6 +44,7 @@ from reference_server.webhook.store import (
 )
 from webhook_spec.openapi import CONTROL_API, scenario_rate_limits, webhook_path
 from webhook_spec.parsing import BodyError, parse_body
+from webhook_spec.validation import json_kind
 
 bp = Blueprint("control", __name__, url_prefix="/control")
 MAX_LOG_ENTRIES = 10000
@@ -99,14 +102,30 @@ def _operation_path() -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
 
 
+def _too_large() -> ControlError:
+    """A 413 for a body over the gateway's limit, the webhook's (D-010), in the control API's words."""
+    message = f"The control request's body is larger than the {BODY_LIMIT_BYTES} bytes the gateway accepts."
+    return ControlError(413, "control-payload-too-large", message)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _refused_too_large(_error: RequestEntityTooLarge) -> Response:
+    """Flask's 413 (a body over MAX_CONTENT_LENGTH) in the control shape, not the webhook's."""
+    return _refused(_too_large())
+
+
 def _body() -> dict[str, Any]:
     """The JSON body, checked against its schema in schema/control-api.yaml."""
+    raw = request.get_data()
+    if len(raw) > BODY_LIMIT_BYTES:  # Flask's limit is one byte over (see reference_server.create_app)
+        raise _too_large()
     try:  # the webhook's strict parser: no NaN, Infinity or numbers beyond the double range
-        body = parse_body(request.get_data())
-    except BodyError:
-        body = None
+        body = parse_body(raw)
+    except BodyError as error:
+        found = "the body is empty" if error.code == "empty-json" else f"the body is not JSON: {error}"
+        raise _invalid(Problem("", f"{found}; it must be a JSON object")) from None
     if not isinstance(body, dict):
-        raise _invalid(Problem("", "the body must be a JSON object"))
+        raise _invalid(Problem("", f"the body must be a JSON object, not {json_kind(body)}"))
     validator = CONTROL_API.request_validator(_operation_path(), request.method)
     problems = [] if validator is None else schema_problems(validator.iter_errors(body))
     if problems:
@@ -251,11 +270,24 @@ def put_account(account_id: str) -> Response:
     return get_account(account_id)
 
 
+def _path_symbol(symbol: str) -> str:
+    """The path's symbol in the form signals trade it; a 400 when nothing is left of it once trimmed."""
+    traded = traded_symbol(symbol)
+    if not traded:
+        raise _invalid(Problem("", f"the symbol {symbol!r} in the path is blank: a symbol needs a character"))
+    return traded
+
+
 @bp.put("/quotes/<symbol>")
 def put_quote(symbol: str) -> Response:
     """Set a symbol's quote (bid, ask, last; any may be null); market orders waiting for one fill."""
     quote = quote_from(_body())
-    symbol, db = traded_symbol(symbol), get_db()
+    if quote.bid is not None and quote.ask is not None and quote.bid > quote.ask:
+        message = (
+            f"the bid {number(quote.bid)} is above the ask {number(quote.ask)}; a bid is at most the ask"
+        )
+        raise _invalid(Problem("/bid", message))
+    symbol, db = _path_symbol(symbol), get_db()
     with immediate_transaction(db):
         paper_store.set_quote(db, symbol, quote)
         fill_waiting_orders(db, symbol, quote)
@@ -265,9 +297,9 @@ def put_quote(symbol: str) -> Response:
 @bp.delete("/quotes/<symbol>")
 def delete_quote(symbol: str) -> Response:
     """Remove a symbol's quote."""
-    db = get_db()
+    symbol, db = _path_symbol(symbol), get_db()
     with immediate_transaction(db):
-        paper_store.set_quote(db, traded_symbol(symbol), None)
+        paper_store.set_quote(db, symbol, None)
     return jsonify({"success": True})
 
 
@@ -276,10 +308,14 @@ def put_clock() -> Response:
     """Fix the gateway's clock at an instant, or let it run (null)."""
     now = _body().get("now")
     moment = None if now is None else datetime.fromisoformat(now.upper().replace("Z", "+00:00"))
+    # the clock is kept in UTC: 9999-12-31T23:59:59-01:00 is in the year 10000 there, 0001-01-01T00:00+01:00
+    # in the year 0
     try:
-        _ = moment and moment.astimezone(UTC)  # the clock is kept in UTC
-    except OverflowError:  # 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
-        raise _invalid(Problem("/now", f"'{now}' is later than 9999-12-31T23:59:59Z")) from None
+        _ = moment and moment.astimezone(UTC)
+    except OverflowError:
+        early = moment is not None and moment.year == 1
+        bound = "earlier than 0001-01-01T00:00:00Z" if early else "later than 9999-12-31T23:59:59Z"
+        raise _invalid(Problem("/now", f"'{now}' is {bound}")) from None
     db = get_db()
     with immediate_transaction(db):
         set_clock(db, moment)
@@ -293,6 +329,8 @@ def trades() -> Response:
     signal_id, log_id = request.args.get("signal_id"), request.args.get("log_id")
     if not signal_id and not log_id:
         raise _invalid(Problem("", "give the query parameter signal_id or log_id"))
+    if signal_id and log_id:
+        raise _invalid(Problem("", "give one of the query parameters signal_id and log_id, not both"))
     _run_due_trades()
     return jsonify({"trades": paper_store.trades_of(get_db(), signal_id=signal_id, log_id=log_id)})
 

@@ -12,6 +12,7 @@ NO_EQUITY = "no-equity"
 NO_STOP_LOSS = "no-stop-loss"
 INVALID_PRICE = "invalid-price"
 QUANTITY_ZERO = "quantity-zero"
+QUANTITY_TOO_LARGE = "quantity-too-large"
 SIZING_UNSUPPORTED = "sizing-unsupported"
 ORDER_TYPE_UNSUPPORTED = "order-type-unsupported"
 TIME_IN_FORCE_UNSUPPORTED = "time-in-force-unsupported"
@@ -29,6 +30,7 @@ REASONS: dict[str, str] = {
     NO_STOP_LOSS: "risk sizing needs a stop loss the plan places, away from the entry price",
     INVALID_PRICE: "a computed price (take profit, stop loss, trailing stop) is zero or negative",
     QUANTITY_ZERO: "the computed quantity rounds down to zero",
+    QUANTITY_TOO_LARGE: "the computed quantity has more than 28 significant digits, kept decimals counted",
     SIZING_UNSUPPORTED: "the sizing method does not apply to the asset class (risk sizing on futures)",
     ORDER_TYPE_UNSUPPORTED: "neither the requested order type nor the default is supported",
     TIME_IN_FORCE_UNSUPPORTED: "neither the requested time in force nor the default is supported",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from reference_server.paper.planner.model import Instrument, SizingMethod, SubscriptionSettings
 from reference_server.paper.planner.prices import HUNDRED, require
 from reference_server.paper.planner.reasons import (
     NO_EQUITY,
     NO_STOP_LOSS,
+    QUANTITY_TOO_LARGE,
     QUANTITY_ZERO,
     SIZING_UNSUPPORTED,
     Rejected,
@@ -25,9 +26,13 @@ def fractional_allowed(settings: SubscriptionSettings, instrument: Instrument) -
 
 
 def round_down(quantity: Decimal, *, fractional: bool, places: int) -> Decimal:
-    """Round down to whole units, or to `places` decimals when fractions are allowed; 0 is rejected."""
+    """Round down to whole units, or to `places` decimals when fractions are allowed; 0 is rejected, and
+    so is a quantity with more digits than Decimal's precision (28) holds (`"quantity": 1e300`)."""
     step = Decimal(1).scaleb(-places) if fractional else Decimal(1)
-    rounded = quantity.quantize(step, rounding=ROUND_DOWN)
+    try:
+        rounded = quantity.quantize(step, rounding=ROUND_DOWN)
+    except InvalidOperation:  # the result would need more digits than the context's precision
+        raise Rejected(QUANTITY_TOO_LARGE) from None
     if rounded <= 0:
         raise Rejected(QUANTITY_ZERO)
     return canonical_decimal(rounded)
