@@ -19,7 +19,7 @@ from conformance.diff.report import Outcome, Side, console_text, report_data
 from conformance.embedded_gateway import GatewayStartError
 from conformance.pool import QUOTA_WINDOWS, WebhookPools
 from conformance.redaction import Redactor, redact_webhook_paths, redacted_output
-from conformance.reports.files import writing_error
+from conformance.reports.files import unwritable_option
 from conformance.runner import USAGE_ERROR, UsageError, embedded_target
 from conformance.target import (
     DEFAULT_WEBHOOK_PATH,
@@ -180,9 +180,9 @@ def _run(options: DiffOptions, redactor: Redactor) -> int:
         raise UsageError("--cases must be 0 or more")
     if options.rate_limits not in (None, *RATE_LIMITS):
         raise UsageError(f"--rate-limits must be one of {', '.join(RATE_LIMITS)}")
-    why = writing_error(options.json) if options.json else None
-    if why:  # said now, not after minutes of paced requests
-        raise UsageError(f"--json: {why}")
+    unwritable = unwritable_option({"--json": options.json})
+    if unwritable:  # said now, not after minutes of paced requests
+        raise UsageError(unwritable)
     cases, repeated = unique([*corpus_requests(), *generated_requests(options.cases, options.seed)])
     with _gateways(options, redactor) as (a, b):
         for note in filter(None, (_pacing_note(gateway, len(cases)) for gateway in (a, b))):

@@ -24,7 +24,7 @@ from conformance.proxy.report import (
     summary_lines,
     write_html,
 )
-from conformance.reports.files import writing_error
+from conformance.reports.files import unwritable_option
 from conformance.robustness import BODY_LIMIT
 from conformance.runner import USAGE_ERROR
 from webhook_spec.openapi import WEBHOOK_PREFIX
@@ -118,11 +118,10 @@ def run_proxy(options: ProxyOptions, console: TextIO = sys.stdout) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
-    for option, path in (("--report", options.report), ("--html", options.html)):
-        why = writing_error(path) if path is not None else None
-        if why:  # said now, not after the session
-            print(f"error: {option}: {why}", file=sys.stderr)
-            return USAGE_ERROR
+    unwritable = unwritable_option({"--report": options.report, "--html": options.html})
+    if unwritable:  # said now, not after the session
+        print(f"error: {unwritable}", file=sys.stderr)
+        return USAGE_ERROR
     report = options.report.open("a", encoding="utf-8") if options.report else None
     watch = Watch(report, console)
     try:

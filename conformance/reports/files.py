@@ -101,6 +101,15 @@ def writing_error(path: Path) -> str | None:
     return None
 
 
+def unwritable_option(paths: dict[str, Path | None]) -> str | None:
+    """`OPTION: cannot write PATH: why` for the first option whose path cannot be written; None if none."""
+    for option, path in paths.items():
+        why = writing_error(path) if path is not None else None
+        if why:
+            return f"{option}: {why}"
+    return None
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Every scenario with its requirement ids, outcome and, on failure, the requests, responses and curl."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
