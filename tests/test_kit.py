@@ -108,6 +108,14 @@ def test_a_target_that_is_down_is_a_usage_error_with_a_diagnosis(tmp_path):
             "--webhook value is not a URL: 'zz'",
         ),
         (("--property-cases", "0"), "--property-cases must be at least 1"),
+        # before the target is probed (nothing listens on port 9): not after a whole run
+        *(
+            (
+                ("--target", "http://127.0.0.1:9", "--webhook", "a/b", option, "/missing/report"),
+                f"{option}: cannot write /missing/report: No such file or directory",
+            )
+            for option in ("--junit", "--json", "--html")
+        ),
     ],
 )
 def test_usage_errors_say_what_is_wrong(args, message):
