@@ -390,6 +390,23 @@ def test_a_report_path_that_cannot_be_written_is_a_usage_error_at_start_up(tmp_p
     assert done.stdout == "" and list(tmp_path.iterdir()) == []  # the other path's check left nothing
 
 
+@pytest.mark.parametrize(
+    ("upstream", "said"),
+    [
+        ("http://[::1", "--upstream 'http://[::1' is not a URL: Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999", "--upstream 'http://127.0.0.1:99999' is not a URL: Port out of range"),
+        ("ftp://127.0.0.1", "--upstream 'ftp://127.0.0.1': give an http:// or https:// URL"),
+    ],
+    ids=["unclosed IPv6 host", "port out of range", "not http"],
+)
+def test_an_upstream_that_is_not_a_usable_url_is_a_usage_error_naming_the_option(upstream: str, said: str):
+    command = [sys.executable, "-m", "conformance", "proxy", "--upstream", upstream]
+    command += ["--listen", "127.0.0.1:0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=repo_root())
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {said}"), done.stderr
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
 def test_a_page_that_can_no_longer_be_written_at_sigterm_is_said_after_the_summary(tmp_path: Path):
     page = tmp_path / "gone" / "proxy.html"
     page.parent.mkdir()
