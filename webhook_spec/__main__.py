@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from webhook_spec.broken_pipe import quiet_on_broken_pipe
 from webhook_spec.lint import cli as lint_cli
-
-BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer its reader left
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,15 +42,8 @@ def _docs(out: Path | None, check: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one spec command; a reader of its output gone early (`| head -1`) ends it quietly with
-    BROKEN_PIPE, as Unix tools end."""
-    try:
-        status = _command(argv)
-        sys.stdout.flush()  # a reader gone before the last buffered line shows here, not at exit
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
-        return BROKEN_PIPE
-    return status
+    """Run one spec command; a reader of its output gone early ends it quietly (exit 141)."""
+    return quiet_on_broken_pipe(lambda: _command(argv))
 
 
 def _command(argv: list[str] | None) -> int:
