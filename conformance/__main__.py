@@ -14,6 +14,7 @@ from conformance.profile_init import profile_text
 from conformance.properties import DEFAULT_PROPERTY_SECONDS
 from conformance.proxy.service import ProxyOptions, run_proxy
 from conformance.runner import USAGE_ERROR, RunOptions, run
+from webhook_spec.broken_pipe import quiet_on_broken_pipe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +137,11 @@ def _profile_init(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the kit."""
+    """Parse the command line and run the kit; a reader of its output gone early ends it quietly (141)."""
+    return quiet_on_broken_pipe(lambda: _command(argv))
+
+
+def _command(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "proxy":
         return run_proxy(ProxyOptions(args.upstream, args.listen, args.report, args.html))

@@ -25,7 +25,7 @@ from conformance.pytest_plugin import KIT_DIR, PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
 from conformance.reports.console import CONSOLE_LINES, ConsoleProgress, console_summary
 from conformance.reports.curl import reveal_passwords
-from conformance.reports.files import write_html, write_json
+from conformance.reports.files import unwritable_option, write_html, write_json
 from conformance.reports.summary import report_data
 from conformance.results import by_requirement, exit_code
 from conformance.steps.fixtures import POOLS_KEY
@@ -225,6 +225,11 @@ def run(options: RunOptions) -> int:
 
 def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
     try:
+        unwritable = unwritable_option(
+            {"--junit": options.junit, "--json": options.json, "--html": options.html}
+        )
+        if unwritable:  # said before the run, not after it
+            raise UsageError(unwritable)
         with _target(options, redactor) as found:
             target = _with_options(found, options)
             redactor.add_target(target)

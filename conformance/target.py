@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from conformance.redaction import redact_webhook_paths
 from webhook_spec.openapi import WEBHOOK_PATH
@@ -155,6 +155,16 @@ def _template_pattern(template: str) -> re.Pattern[str]:
     return re.compile(rf"^(?P<prefix>.*?){pattern}/?$")
 
 
+def split_url(text: str, shown: str) -> SplitResult:
+    """`text`'s parts; TargetError naming it as `shown` for a URL whose host or port cannot be read."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- read to check it: a port out of range or not a number is a ValueError
+    except ValueError as error:
+        raise TargetError(f"{shown} is not a URL: {error}") from None
+    return parts
+
+
 def parse_webhook(
     text: str, origin: str = "the --webhook value", template: str = DEFAULT_WEBHOOK_PATH
 ) -> Webhook:
@@ -162,7 +172,7 @@ def parse_webhook(
     if text.strip() == PLACEHOLDER:
         raise TargetError(f"{origin} is still {PLACEHOLDER}: fill in a webhook the target has")
     pattern = _template_pattern(template) if "://" in text else _PLAIN_WEBHOOK
-    match = pattern.match(urlsplit(text).path if "://" in text else text)
+    match = pattern.match(split_url(text, origin).path if "://" in text else text)
     if not match:
         raise TargetError(f"{origin} is neither UUID/PASSWORD nor a webhook URL ending in {template}")
     return Webhook(match.group("uuid"), match.group("password"), template)
@@ -171,7 +181,7 @@ def parse_webhook(
 def base_url_of(text: str, template: str = DEFAULT_WEBHOOK_PATH) -> str:
     """The base URL in `text`: scheme, host, port and path prefix; a full webhook URL is cut before the
     webhook path."""
-    parts = urlsplit(text)
+    parts = split_url(text, repr(redact_webhook_paths(text)))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise TargetError(f"{redact_webhook_paths(text)!r} is not an http(s) URL")
     if parts.query or parts.fragment:

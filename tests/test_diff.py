@@ -109,16 +109,28 @@ def _closed_port() -> int:
         ("not-a-url", "A: 'not-a-url' is not an http(s) URL"),
         ("https://gw.example/somewhere/else", "A: the URL is neither UUID/PASSWORD nor a webhook URL"),
         (f"http://127.0.0.1:{{port}}{STOCKS.path}", "cannot reach A at http://127.0.0.1:"),
-        ("{reference}wrong", "A answered the first request 400 invalid-password"),
+        (f"http://[::1{STOCKS.path}", "is not a URL: Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999/trading/webhook/x/y", "is not a URL: Port out of range 0-65535"),
+        ("{reference}wrong", "A answered the first request 400 invalid-password: give the webhook URL"),
     ],
-    ids=["not a URL", "not a webhook URL", "unreachable", "wrong password"],
+    ids=["not a URL", "not a webhook URL", "unreachable", "unclosed IPv6 host", "port", "wrong password"],
 )
 def test_an_unusable_gateway_is_a_usage_error_not_a_traceback(webhook_urls, tmp_path, a, said):
     url = a.format(port=_closed_port(), reference=webhook_urls[REFERENCE])
     done = diff(url, webhook_urls[REFERENCE], "--cases", "0", "--rate-limits", "lifted", cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert said in done.stderr and done.stderr.startswith("error: ")
+    assert done.stderr.count("\n") == 1 and done.stderr.count("(") == done.stderr.count(")"), done.stderr
     _no_secrets(done.stdout, done.stderr)
+
+
+def test_an_unwritable_json_path_is_a_usage_error_before_any_request(tmp_path):
+    report = tmp_path / "missing" / "diff.json"
+    a = f"http://127.0.0.1:{_closed_port()}{STOCKS.path}"  # a request would make this "cannot reach A"
+    done = diff(a, a, "--cases", "0", "--json", str(report), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == f"error: --json: cannot write {report}: No such file or directory\n"
+    assert done.stdout == ""
 
 
 # The parts, without gateways.

@@ -183,8 +183,17 @@ def test_a_header_over_the_servers_limit_is_malformed_request_in_json(gateway):
         b"NOT HTTP AT ALL\r\n\r\n",
         f"POST {webhook_path('x', 'y')} HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n".encode(),
         b"POST /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        # httptools reads these two as HTTP/0.9 and HTTP/2.0 and would hand them on with no body read
+        f"POST {HOOKS['stocks'].path}\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}".encode(),
+        f"POST {HOOKS['stocks'].path} HTTP/2.0\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}".encode(),
     ],
-    ids=["no request line", "a space in a header name", "a 5000-byte request line"],
+    ids=[
+        "no request line",
+        "a space in a header name",
+        "a 5000-byte request line",
+        "no HTTP version",
+        "HTTP/2.0 on the HTTP/1.1 port",
+    ],
 )
 def test_unreadable_http_is_malformed_request_in_json(gateway, request_bytes):
     _assert_malformed_request(*_raw_exchange(gateway, request_bytes))

@@ -102,12 +102,26 @@ def test_a_target_that_is_down_is_a_usage_error_with_a_diagnosis(tmp_path):
             ("--target", "http://127.0.0.1:9", "--webhook", "nonsense"),
             "neither UUID/PASSWORD nor a webhook URL",
         ),
+        (("--target", f"http://[::1{STOCKS.path}"), "is not a URL: Invalid IPv6 URL"),
+        (
+            ("--target", "http://[::1]:9", "--webhook", "http://[zz]/x/y"),
+            "--webhook value is not a URL: 'zz'",
+        ),
         (("--property-cases", "0"), "--property-cases must be at least 1"),
+        # before the target is probed (nothing listens on port 9): not after a whole run
+        *(
+            (
+                ("--target", "http://127.0.0.1:9", "--webhook", "a/b", option, "/missing/report"),
+                f"{option}: cannot write /missing/report: No such file or directory",
+            )
+            for option in ("--junit", "--json", "--html")
+        ),
     ],
 )
 def test_usage_errors_say_what_is_wrong(args, message):
     result = kit(*args)
     assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and STOCKS.password not in result.stderr
 
 
 def test_an_unknown_role_in_the_profile_is_a_usage_error(tmp_path, served):

@@ -6,6 +6,7 @@ gateway under /api, one with a header limit or that hides the peer).
 """
 
 import json
+import os
 import re
 import secrets
 import socket
@@ -264,6 +265,17 @@ def test_profile_init_writes_a_commented_profile_with_the_webhooks_each_role_nee
     assert profile["target"]["rate_limits"] == "spec" and "# [front_end]" in text
     again = profile_init(str(path))
     assert again.returncode == 2 and "exists (--force overwrites it)" in again.stderr
+
+
+def test_profile_init_to_a_reader_gone_early_ends_quietly_with_141():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line: `| head -0`
+    command = [sys.executable, "-m", "conformance", "profile", "init"]
+    try:
+        done = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, b"")
 
 
 def test_profile_init_counts_what_step_modules_declare_they_send(monkeypatch):

@@ -118,6 +118,19 @@ def test_a_file_or_standard_input_that_is_not_utf8_is_a_usage_error(tmp_path):
     )
 
 
+def test_a_reader_gone_early_ends_the_command_quietly_with_141(files):
+    # 100 reports are about 200 KB, more than a pipe holds: the writer meets the closed pipe
+    command = [sys.executable, "-m", "webhook_spec", "lint", "--format", "json"]
+    command += [str(files / "broken.txt")] * 100
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as linter:
+        first = subprocess.run(["head", "-1"], stdin=linter.stdout, capture_output=True, timeout=60)
+        linter.stdout.close()  # head holds the only read end, and has exited
+        errors = linter.stderr.read()
+        linter.wait(timeout=60)
+    assert first.stdout == b"{\n"
+    assert (linter.returncode, errors) == (141, b"")
+
+
 def test_a_lone_surrogate_is_a_syntax_problem_at_its_place():
     template = '{"ticker": "AM\ud800D", "action": "buy"}'
     (problem,) = report_to_json(linter.lint_template(template))["problems"]

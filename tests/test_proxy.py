@@ -14,6 +14,7 @@ import json
 import re
 import secrets
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -373,6 +374,54 @@ def test_an_unreachable_upstream_is_a_502_in_json_and_counted(tmp_path: Path):
     assert answer["success"] is False and answer["messageCode"] == BAD_GATEWAY_CODE
     assert "upstream unreachable: 1." in output and STOCKS.password not in output
     assert (tmp_path / "proxy.html").is_file()
+
+
+@pytest.mark.parametrize("option", ["--report", "--html"])
+def test_a_report_path_that_cannot_be_written_is_a_usage_error_at_start_up(tmp_path: Path, option: str):
+    paths = {"--report": tmp_path / "deviations.jsonl", "--html": tmp_path / "proxy.html"}
+    paths[option] = tmp_path / "missing" / "report"
+    command = _proxy_command("http://127.0.0.1:9", tmp_path)
+    for name, path in paths.items():
+        command[command.index(name) + 1] = str(path)
+    # Before the fix --report raised FileNotFoundError, and --html served until the timeout below.
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=repo_root())
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == f"error: {option}: cannot write {paths[option]}: No such file or directory\n"
+    assert done.stdout == "" and list(tmp_path.iterdir()) == []  # the other path's check left nothing
+
+
+@pytest.mark.parametrize(
+    ("upstream", "said"),
+    [
+        ("http://[::1", "--upstream 'http://[::1' is not a URL: Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999", "--upstream 'http://127.0.0.1:99999' is not a URL: Port out of range"),
+        ("ftp://127.0.0.1", "--upstream 'ftp://127.0.0.1': give an http:// or https:// URL"),
+    ],
+    ids=["unclosed IPv6 host", "port out of range", "not http"],
+)
+def test_an_upstream_that_is_not_a_usable_url_is_a_usage_error_naming_the_option(upstream: str, said: str):
+    command = [sys.executable, "-m", "conformance", "proxy", "--upstream", upstream]
+    command += ["--listen", "127.0.0.1:0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=repo_root())
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {said}"), done.stderr
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
+def test_a_page_that_can_no_longer_be_written_at_sigterm_is_said_after_the_summary(tmp_path: Path):
+    page = tmp_path / "gone" / "proxy.html"
+    page.parent.mkdir()
+    command = _proxy_command("http://127.0.0.1:9", tmp_path)
+    command[command.index("--html") + 1] = str(page)
+    with serving(command, cwd=repo_root()) as proxy:
+        page.parent.rmdir()  # writable at start-up, not at the end
+        proxy.stop()
+    said = f"error: --html: cannot write {page}: No such file or directory\n"
+    deadline = time.monotonic() + 10
+    while said not in proxy.output and time.monotonic() < deadline:
+        time.sleep(0.05)
+    output = "".join(proxy.output)
+    assert proxy.process.returncode == 2 and said in proxy.output, output
+    assert any(line.startswith(CLOSING) for line in proxy.output) and "Traceback" not in output
 
 
 # In front of the reference gateway, and of broken ones.

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from webhook_spec.broken_pipe import quiet_on_broken_pipe
 from webhook_spec.lint import cli as lint_cli
 
 
@@ -41,7 +42,11 @@ def _docs(out: Path | None, check: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one spec command."""
+    """Run one spec command; a reader of its output gone early ends it quietly (exit 141)."""
+    return quiet_on_broken_pipe(lambda: _command(argv))
+
+
+def _command(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "docs":
         return _docs(args.out, args.check)

@@ -19,6 +19,7 @@ from conformance.diff.report import Outcome, Side, console_text, report_data
 from conformance.embedded_gateway import GatewayStartError
 from conformance.pool import QUOTA_WINDOWS, WebhookPools
 from conformance.redaction import Redactor, redact_webhook_paths, redacted_output
+from conformance.reports.files import unwritable_option
 from conformance.runner import USAGE_ERROR, UsageError, embedded_target
 from conformance.target import (
     DEFAULT_WEBHOOK_PATH,
@@ -88,8 +89,9 @@ class _Gateway:
         unusable = entry is not None and entry.stage in UNUSABLE_STAGES
         if unusable or (exchange.status == 404 and not answer.readable):
             raise UsageError(
-                f"{self.name} answered the first request {answer.label()}: give a webhook URL "
-                "(.../trading/webhook/UUID/PASSWORD) of a stocks webhook that accepts any ticker from here"
+                # no /trading/webhook/ in the sentence: the redaction would take its closing words
+                f"{self.name} answered the first request {answer.label()}: give the webhook URL, ending in "
+                "UUID/PASSWORD, of a stocks webhook that accepts any ticker from here"
             )
 
     def notes(self) -> list[str]:
@@ -178,6 +180,9 @@ def _run(options: DiffOptions, redactor: Redactor) -> int:
         raise UsageError("--cases must be 0 or more")
     if options.rate_limits not in (None, *RATE_LIMITS):
         raise UsageError(f"--rate-limits must be one of {', '.join(RATE_LIMITS)}")
+    unwritable = unwritable_option({"--json": options.json})
+    if unwritable:  # said now, not after minutes of paced requests
+        raise UsageError(unwritable)
     cases, repeated = unique([*corpus_requests(), *generated_requests(options.cases, options.seed)])
     with _gateways(options, redactor) as (a, b):
         for note in filter(None, (_pacing_note(gateway, len(cases)) for gateway in (a, b))):
@@ -194,5 +199,5 @@ def _run(options: DiffOptions, redactor: Redactor) -> int:
                     json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
                 )
             except OSError as error:
-                raise UsageError(f"--json: {error}") from None
+                raise UsageError(f"--json: cannot write {options.json}: {error.strerror or error}") from None
     return DIFFER if outcome.groups else AGREE

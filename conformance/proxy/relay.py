@@ -24,6 +24,7 @@ from requests.structures import CaseInsensitiveDict
 
 from conformance.client import Exchange
 from conformance.redaction import redact_webhook_paths
+from conformance.target import split_url
 
 LINE_LIMIT = 1 << 20  # bytes of a request line, a header line or a response head (64 KiB headers pass)
 READ_SIZE = 1 << 16
@@ -48,7 +49,7 @@ class Upstream:
     @classmethod
     def parse(cls, url: str) -> Upstream:
         """The upstream of `url` (http or https, no path); ValueError saying why it is unusable."""
-        parts = urlsplit(url)
+        parts = split_url(url, f"--upstream {url!r}")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"--upstream {url!r}: give an http:// or https:// URL")
         if parts.path not in ("", "/") or parts.query or parts.fragment:

@@ -24,6 +24,7 @@ from conformance.proxy.report import (
     summary_lines,
     write_html,
 )
+from conformance.reports.files import unwritable_option
 from conformance.robustness import BODY_LIMIT
 from conformance.runner import USAGE_ERROR
 from webhook_spec.openapi import WEBHOOK_PREFIX
@@ -109,12 +110,17 @@ async def _serve(options: ProxyOptions, upstream: Upstream, watch: Watch) -> Non
 
 
 def run_proxy(options: ProxyOptions, console: TextIO = sys.stdout) -> int:
-    """Serve until SIGTERM or Ctrl-C, then write the summary (console, HTML page); 0, or USAGE_ERROR."""
+    """Serve until SIGTERM or Ctrl-C, then write the summary (console, HTML page); 0, or USAGE_ERROR
+    (also when the page cannot be written at the end: said in a line, after the summary)."""
     try:
         upstream = Upstream.parse(options.upstream)
         parse_listen(options.listen)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    unwritable = unwritable_option({"--report": options.report, "--html": options.html})
+    if unwritable:  # said now, not after the session
+        print(f"error: {unwritable}", file=sys.stderr)
         return USAGE_ERROR
     report = options.report.open("a", encoding="utf-8") if options.report else None
     watch = Watch(report, console)
@@ -127,8 +133,13 @@ def run_proxy(options: ProxyOptions, console: TextIO = sys.stdout) -> int:
         if report is not None:
             report.close()
     console.write("\n".join(summary_lines(watch.tally)) + "\n")
-    if options.html is not None:
-        write_html(options.html, watch.tally, upstream.base_url)
-        console.write(f"HTML report: {options.html}\n")
     console.flush()
+    if options.html is not None:
+        try:
+            write_html(options.html, watch.tally, upstream.base_url)
+        except OSError as error:  # writable at start-up, no longer: the summary above stands
+            print(f"error: --html: cannot write {options.html}: {error.strerror or error}", file=sys.stderr)
+            return USAGE_ERROR
+        console.write(f"HTML report: {options.html}\n")
+        console.flush()
     return 0

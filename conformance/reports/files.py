@@ -88,6 +88,28 @@ _SCRIPT = """
 """
 
 
+def writing_error(path: Path) -> str | None:
+    """Why `path` cannot be written, in a line; None when it can. A file opened to find out is removed."""
+    try:
+        existed = path.exists()
+        with path.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror or error}"
+    return None
+
+
+def unwritable_option(paths: dict[str, Path | None]) -> str | None:
+    """`OPTION: cannot write PATH: why` for the first option whose path cannot be written; None if none."""
+    for option, path in paths.items():
+        why = writing_error(path) if path is not None else None
+        if why:
+            return f"{option}: {why}"
+    return None
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Every scenario with its requirement ids, outcome and, on failure, the requests, responses and curl."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -40,6 +40,13 @@ def unframed_http10_post(method: bytes, headers: list[tuple[bytes, bytes]]) -> b
     return method == b"POST" and (b"content-length" not in names or b"transfer-encoding" in names)
 
 
+class UnreadableVersion(Exception):
+    """A request line with no HTTP version (HTTP/0.9 to httptools) or one other than 1.0 and 1.1."""
+
+
+READABLE_VERSIONS = ("1.0", "1.1")  # httptools also passes 0.9 (no version) and 2.0
+
+
 class GatewayHttpProtocol(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol with a header deadline, header limits and JSON error answers."""
 
@@ -121,12 +128,14 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        """The head arrived in time: the body's own deadline is the app's (BufferedWSGI). An HTTP/1.0
-        POST must state its body's length; without it, the parser stops here (D-085)."""
+        """The head arrived in time: the body's own deadline is the app's (BufferedWSGI). A request line
+        of no HTTP/1.x version cannot be read (D-050); an HTTP/1.0 POST must state its body's length
+        (D-085): otherwise the parser stops here."""
         self._disarm_header_deadline()
-        if self.parser.get_http_version() == "1.0" and unframed_http10_post(
-            self.parser.get_method(), self.headers
-        ):
+        version = self.parser.get_http_version()
+        if version not in READABLE_VERSIONS:
+            raise UnreadableVersion  # the parser stops; answered malformed-request
+        if version == "1.0" and unframed_http10_post(self.parser.get_method(), self.headers):
             self.refusal = "length-required"
             raise LengthRequired  # the parser stops; data_received answers through send_400_response
         super().on_headers_complete()
