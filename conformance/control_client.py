@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-import requests
+from conformance.client import environment_session
 
 CONTROL_PREFIX = "/control"
 
@@ -39,7 +39,7 @@ class ControlClient:
     def __init__(self, control_url: str, token: str, timeout: float = 10.0) -> None:
         self.base = control_base(control_url)
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = environment_session(self.base)
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:

@@ -54,18 +54,25 @@ class Redactor:
     def __init__(self) -> None:
         # Markers match themselves, so text already redacted is never redacted again inside a marker.
         self._markers = {PASSWORD_MARKER: PASSWORD_MARKER, TOKEN_MARKER: TOKEN_MARKER}
-        self._pattern = self._compiled()
+        self._compiled: re.Pattern[str] | None = None
 
-    def _compiled(self) -> re.Pattern[str]:
-        return re.compile("|".join(map(re.escape, sorted(self._markers, key=len, reverse=True))))
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        """Every spelling, longest first; compiled when next needed after a secret was added (a run adds
+        hundreds, from webhooks the scenarios create: compiling at each add took half a second in all)."""
+        if self._compiled is None:
+            longest_first = sorted(self._markers, key=len, reverse=True)
+            self._compiled = re.compile("|".join(map(re.escape, longest_first)))
+        return self._compiled
 
     def add(self, secret: str | None, marker: str = PASSWORD_MARKER) -> None:
         """Treat `secret` as secret from now on (None and empty strings are ignored)."""
         if not secret:
             return
         for spelling in _spellings(secret):
-            self._markers.setdefault(spelling, marker)
-        self._pattern = self._compiled()
+            if spelling not in self._markers:
+                self._markers[spelling] = marker
+                self._compiled = None
 
     def add_target(self, target) -> None:
         """Every password of the target's webhooks, and its control token."""
