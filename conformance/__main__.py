@@ -7,9 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from conformance.profile_init import profile_text
-from conformance.properties import DEFAULT_PROPERTY_SECONDS
-from conformance.runner import USAGE_ERROR, RunOptions, run
+from conformance.results import USAGE_ERROR
+
+# The kit (pytest, schemathesis, Hypothesis: 0.5 s of imports) loads only when a command needs it.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,8 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument(
         "--property-seconds",
         type=float,
-        default=DEFAULT_PROPERTY_SECONDS,
-        help="time per property check, shrinking included; cases past it are not sent",
+        help="time per property check, shrinking included; cases past it are not sent (default: 60)",
     )
     selection.add_argument("--no-properties", action="store_true", help="skip the property-based checks")
     selection.add_argument(
@@ -88,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _profile_init(args: argparse.Namespace) -> int:
+    from conformance.profile_init import profile_text
+
     cases = 0 if args.no_properties else args.property_cases
     text = profile_text(args.target_url, args.slow, cases)
     if args.file is None:
@@ -112,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.maxfail is not None and args.maxfail < 1:
         print("error: --maxfail must be at least 1", file=sys.stderr)
         return USAGE_ERROR
+    from conformance.properties import DEFAULT_PROPERTY_SECONDS
+    from conformance.runner import RunOptions, run
+
+    if args.property_seconds is None:
+        args.property_seconds = DEFAULT_PROPERTY_SECONDS
     if args.property_seconds <= 0:
         print("error: --property-seconds must be more than 0", file=sys.stderr)
         return USAGE_ERROR

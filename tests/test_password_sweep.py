@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.corpus import case_body, corpus_cases
-from tests.gateways import HOOKS, gateway_process
+from tests.gateways import CONFIGURED, HOOKS, gateway_process
 
 STOCKS = HOOKS["stocks"]
 TOKEN = "sweep-control-token-5f0c2a9e41d7b3c8"
@@ -114,7 +114,7 @@ def test_no_password_anywhere_after_every_error_path(tmp_path):
     assert any(path.name.endswith("-wal") for path in written) or any(
         path.suffix == ".sqlite3" for path in written
     ), sorted(written)
-    secrets = {hook.password.encode() for hook in HOOKS.values()}
+    secrets = {hook.password.encode() for hook in CONFIGURED}
     places = {
         "the gateway's output": "".join(gateway.output).encode(),
         **{f"answer {index}": answer for index, answer in enumerate(answers)},
