@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import pickle
-import sys
 import time
 import traceback
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 import pytest
 
 from conformance.client import Exchange, TargetClient
+from conformance.lanes import PROPERTY_ROLE, Fork
 from conformance.pool import WebhookPools
 from conformance.properties import PropertyCheck
 from conformance.steps.fixtures import RAN_SECONDS_KEY
 from conformance.target import Target, Webhook
-
-LANE_ROLE = "stocks"  # the role the property checks send to
 
 
 @dataclass
@@ -60,7 +56,7 @@ def _run_checks(
     sender: Connection,
 ) -> None:
     """The lane's process: run each check in turn and send its outcome as soon as it is known."""
-    pools = WebhookPools({LANE_ROLE: hooks}, target.paced)
+    pools = WebhookPools({PROPERTY_ROLE: hooks}, target.paced)
     for check in checks:
         client = TargetClient(target.base_url, observer=pools.observe)
         outcome = CheckOutcome()
@@ -68,7 +64,7 @@ def _run_checks(
         printed = io.StringIO()
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-                check(client, pools, pools.for_scenario(LANE_ROLE), cases, seconds)
+                check(client, pools, pools.for_scenario(PROPERTY_ROLE), cases, seconds)
         except Exception as error:
             outcome.error = _portable(error)
         finally:
@@ -82,48 +78,20 @@ def _run_checks(
 class PropertyLane:
     """The property checks running in a forked process; `replay` hands each one's outcome to its test."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, receiver: Connection) -> None:
-        self._process = process
-        self._receiver = receiver
-        self._outcomes: dict[str, CheckOutcome] = {}
-
-    @classmethod
-    def start(
-        cls,
+    def __init__(
+        self,
         checks: Sequence[PropertyCheck],
         target: Target,
         hooks: tuple[Webhook, ...],
         cases: int,
         seconds: float,
-    ) -> PropertyLane:
+    ) -> None:
         """Fork a process that runs `checks` against `target`, sending only to `hooks`."""
-        receiver, sender = multiprocessing.Pipe(duplex=False)
-        context = multiprocessing.get_context("fork")
-        process = context.Process(
-            target=_run_checks, args=(checks, target, hooks, cases, seconds, sender), daemon=True
-        )
-        sys.stdout.flush()  # what the kit printed so far, or the lane would print it again when it ends
-        sys.stderr.flush()
-        with warnings.catch_warnings():  # Python 3.12+: the fork copies only this thread, as intended
-            warnings.simplefilter("ignore", DeprecationWarning)
-            process.start()
-        sender.close()
-        return cls(process, receiver)
-
-    def outcome(self, check: PropertyCheck) -> CheckOutcome:
-        """The outcome of `check`, once the lane has sent it."""
-        while check.__name__ not in self._outcomes:
-            try:
-                name, outcome = self._receiver.recv()
-            except EOFError:
-                code = self._process.exitcode
-                raise AssertionError(f"the property checks' process ended (exit code {code})") from None
-            self._outcomes[name] = outcome
-        return self._outcomes[check.__name__]
+        self._fork = Fork(_run_checks, checks, target, hooks, cases, seconds)
 
     def replay(self, check: PropertyCheck, item: pytest.Item, client: TargetClient) -> None:
         """Make `item`'s run the lane's run of `check`: its exchanges, its output, its error."""
-        outcome = self.outcome(check)
+        outcome: CheckOutcome = self._fork.inbox.take(check.__name__)
         client.exchanges.extend(outcome.exchanges)
         item.stash[RAN_SECONDS_KEY] = outcome.seconds
         print(outcome.output, end="")
@@ -132,18 +100,4 @@ class PropertyLane:
 
     def stop(self) -> None:
         """End the lane's process if it still runs (the session stopped early), and wait for it."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receiver.close()
-
-
-def split_webhooks(
-    webhooks: Mapping[str, tuple[Webhook, ...]],
-) -> tuple[dict[str, tuple[Webhook, ...]], tuple[Webhook, ...]]:
-    """The webhooks by role for the scenarios, and the lane's own: the last stocks webhook, when the role
-    lists more than one (else none: the checks then run after the scenarios, in the kit's process)."""
-    hooks = webhooks.get(LANE_ROLE, ())
-    if len(hooks) < 2:
-        return dict(webhooks), ()
-    return {**webhooks, LANE_ROLE: hooks[:-1]}, hooks[-1:]
+        self._fork.stop()

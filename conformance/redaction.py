@@ -96,7 +96,13 @@ class Redactor:
         return value
 
     def report(self, config: pytest.Config, report: pytest.TestReport) -> pytest.TestReport:
-        """A copy of a pytest report with every string redacted: traceback, crash message, captured output."""
+        """A copy of a pytest report with every string redacted: traceback, crash message, captured output.
+
+        A report without a traceback or captured output is returned as it is: it holds only the kit's
+        own names and ids, and the user properties the kit adds (requirement ids, a curl command
+        redacted when it was made). Most reports are such; copying them cost a second of CPU a run."""
+        if not report.longrepr and not report.sections:
+            return report
         serialized = config.hook.pytest_report_to_serializable(config=config, report=report)
         return config.hook.pytest_report_from_serializable(config=config, data=self.data(serialized))
 

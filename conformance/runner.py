@@ -17,6 +17,7 @@ import requests
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
+from conformance.lanes import Lanes, divide
 from conformance.plugin import KitPlugin
 from conformance.pool import WebhookPools
 from conformance.preflight import diagnose
@@ -28,7 +29,7 @@ from conformance.properties import (
     PROPERTY_LANE_KEY,
     PROPERTY_SECONDS_KEY,
 )
-from conformance.property_lane import PropertyLane, split_webhooks
+from conformance.property_lane import PropertyLane
 from conformance.pytest_plugin import KIT_DIR, PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
 from conformance.reports.console import CONSOLE_LINES, ConsoleProgress, console_summary
@@ -36,7 +37,7 @@ from conformance.reports.curl import reveal_passwords
 from conformance.reports.files import write_html, write_json
 from conformance.reports.summary import report_data
 from conformance.results import USAGE_ERROR, by_requirement, exit_code
-from conformance.scenario_lane import LanePlugin, split_roles
+from conformance.scenario_lane import LanePlugin
 from conformance.steps.fixtures import POOLS_KEY
 from conformance.target import Target, TargetError, Webhook, build_target, load_profile
 from webhook_spec.requirements import requirements
@@ -215,7 +216,7 @@ class _PropertySettings:
         checks = [PROPERTY_CHECKS[name] for name in names if name in PROPERTY_CHECKS]
         if checks and self.lane_hooks:
             cases, seconds = self.options.property_cases, self.options.property_seconds
-            self.lane = PropertyLane.start(checks, self.target, self.lane_hooks, cases, seconds)
+            self.lane = PropertyLane(checks, self.target, self.lane_hooks, cases, seconds)
             session.config.stash[PROPERTY_LANE_KEY] = self.lane
 
     def stop(self) -> None:
@@ -224,32 +225,13 @@ class _PropertySettings:
             self.lane.stop()
 
 
-@dataclass(frozen=True)
-class Lanes:
-    """The webhooks of the processes that run alongside the kit's: the property checks' stocks
-    webhooks (conformance.property_lane) and the independent scenarios' (conformance.scenario_lane)."""
-
-    properties: tuple[Webhook, ...] = ()
-    scenarios: dict[str, tuple[Webhook, ...]] = field(default_factory=dict)
-
-
-def _lanes(target: Target, options: RunOptions) -> tuple[dict[str, tuple[Webhook, ...]], Lanes]:
-    """The kit's own webhooks by role, and the lanes'. Lanes only on an unpaced target: each lane
-    sends to webhooks no other process sends to, and a paced target's would each wait for fewer."""
-    if target.paced:
-        return dict(target.webhooks), Lanes()
-    webhooks, properties = split_webhooks(target.webhooks) if options.properties else (target.webhooks, ())
-    webhooks, scenarios = split_roles(webhooks)
-    return webhooks, Lanes(properties, scenarios)
-
-
 def _session(
     target: Target,
     options: RunOptions,
     redactor: Redactor,
     pools: WebhookPools,
     progress: ConsoleProgress,
-    lanes: Lanes = Lanes(),
+    lanes: Lanes,
 ) -> tuple[KitPlugin, int]:
     plugin = KitPlugin(
         target, options.requirements, options.tags, _expected_failures(options.expected_failures), redactor
@@ -311,7 +293,7 @@ def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
         with _target(options, redactor) as found:
             target = _with_options(found, options)
             redactor.add_target(target)
-            webhooks, lanes = _lanes(target, options)
+            webhooks, lanes = divide(target, options.properties)
             pools = WebhookPools(webhooks, target.paced)
             target = _preflight(target, options, pools)
             if target.paced and not (options.requirements or options.tags):

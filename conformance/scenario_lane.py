@@ -10,9 +10,6 @@ every report, and its order, is that of a run without the lane.
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -21,8 +18,9 @@ from typing import Any
 import pytest
 from _pytest.runner import runtestprotocol
 
+from conformance.lanes import Fork
 from conformance.plugin import KitPlugin, is_kit_item
-from conformance.pool import UNPACED_ROLES, WebhookPools
+from conformance.pool import WebhookPools
 from conformance.pytest_plugin import SCENARIOS_FILE
 from conformance.results import ScenarioResult
 from conformance.steps.fixtures import POOLS_KEY
@@ -37,18 +35,6 @@ def independent(item: pytest.Item) -> bool:
     if not is_kit_item(item) or item.path != SCENARIOS_FILE:
         return False
     return not {mark.args[0] for mark in item.iter_markers("needs")} & SHARED_STATE_NEEDS
-
-
-def split_roles(
-    webhooks: Mapping[str, tuple[Webhook, ...]],
-) -> tuple[dict[str, tuple[Webhook, ...]], dict[str, tuple[Webhook, ...]]]:
-    """The webhooks by role for the kit's process and for the lane: each role's first half and second
-    half. No lane (an empty second mapping) unless every role the lane uses lists two webhooks at least."""
-    shared = {role: hooks for role, hooks in webhooks.items() if role not in UNPACED_ROLES}
-    if not shared or any(len(hooks) < 2 for hooks in shared.values()):
-        return dict(webhooks), {}
-    main = {role: hooks[: (len(hooks) + 1) // 2] for role, hooks in shared.items()}
-    return {**webhooks, **main}, {role: hooks[(len(hooks) + 1) // 2 :] for role, hooks in shared.items()}
 
 
 @dataclass
@@ -86,55 +72,39 @@ class ScenarioLane:
 
     def __init__(self, items: Sequence[pytest.Item], kit: KitPlugin, pools: WebhookPools) -> None:
         self.nodeids = frozenset(item.nodeid for item in items)
-        self._kit = kit
-        self._runs: dict[str, LaneRun] = {}
-        self._receiver, sender = multiprocessing.Pipe(duplex=False)
-        self._process = multiprocessing.get_context("fork").Process(
-            target=_run, args=(items, kit, pools, sender), daemon=True
-        )
-        sys.stdout.flush()  # what the kit printed so far, or the lane would print it again when it ends
-        sys.stderr.flush()
-        with warnings.catch_warnings():  # Python 3.12+: the fork copies only this thread, as intended
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._process.start()
-        sender.close()
+        self._fork = Fork(_run, items, kit, pools)
 
-    def _run_of(self, nodeid: str) -> LaneRun:
-        while nodeid not in self._runs:
-            try:
-                received, run = self._receiver.recv()
-            except EOFError:
-                code = self._process.exitcode
-                raise RuntimeError(f"the scenario lane's process ended (exit code {code})") from None
-            self._runs[received] = run
-        return self._runs.pop(nodeid)
-
-    def replay(self, item: pytest.Item) -> None:
-        """Log `item`'s reports as the lane made them, and add the kit's result of it, in its place."""
-        run = self._run_of(item.nodeid)
-        hook, config = item.ihook, item.config
-        hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-        self._kit.name_junit_case(item)
-        for data in run.reports:
-            report = config.hook.pytest_report_from_serializable(config=config, data=data)
-            hook.pytest_runtest_logreport(report=report)
-        self._kit.results.extend(run.results)
-        hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    def run_of(self, item: pytest.Item) -> tuple[list[pytest.TestReport], list[ScenarioResult]]:
+        """`item`'s reports as the lane made them, and the kit's results of it (once the lane sent them)."""
+        run = self._fork.inbox.take(item.nodeid)
+        config = item.config
+        reports = [config.hook.pytest_report_from_serializable(config=config, data=d) for d in run.reports]
+        return reports, run.results
 
     def stop(self) -> None:
         """End the lane's process if it still runs (the session stopped early), and wait for it."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._receiver.close()
+        self._fork.stop()
+
+
+def _log(item: pytest.Item, kit: KitPlugin, reports: list[pytest.TestReport], results: list[ScenarioResult]):
+    """Log `item`'s reports, made elsewhere or earlier, and add the kit's results of it, in its place."""
+    hook = item.ihook
+    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    kit.name_junit_case(item)
+    for report in reports:
+        hook.pytest_runtest_logreport(report=report)
+    kit.results.extend(results)
+    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
 
 
 class LanePlugin:
-    """Starts the lane once collection says which scenarios run, and replays them in the kit's session."""
+    """Starts the lane once collection says which scenarios run; runs the kit's own scenarios first,
+    unlogged, while the lane runs its own; then logs every scenario in its place."""
 
     def __init__(self, kit: KitPlugin, webhooks: Mapping[str, tuple[Webhook, ...]], paced: bool) -> None:
         self.kit, self.webhooks, self.paced = kit, webhooks, paced
         self.lane: ScenarioLane | None = None
+        self.ran: dict[str, tuple[list[pytest.TestReport], list[ScenarioResult]]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Fork the lane with the independent scenarios selected."""
@@ -142,12 +112,39 @@ class LanePlugin:
         if items and self.webhooks:
             self.lane = ScenarioLane(items, self.kit, WebhookPools(self.webhooks, self.paced))
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session):
+        """Before pytest's loop, run the kit's own scenarios unlogged: logged in order, each would wait
+        for the lane's scenarios before it, and the two processes would take turns instead of running
+        together."""
+        if self.lane is not None and not session.config.option.collectonly:
+            self._run_own(session)
+        return (yield)
+
+    def _run_own(self, session: pytest.Session) -> None:
+        own = [item for item in session.items if item.nodeid not in self.lane.nodeids]
+        scenarios = [item for item in own if is_kit_item(item) and item.path == SCENARIOS_FILE]
+        maxfail, failed = session.config.getoption("maxfail", 0), 0
+        after = {item.nodeid: position + 1 for position, item in enumerate(own)}
+        for item in scenarios:
+            nextitem = own[after[item.nodeid]] if after[item.nodeid] < len(own) else None
+            known = len(self.kit.results)
+            reports = runtestprotocol(item, nextitem=nextitem, log=False)
+            self.ran[item.nodeid] = reports, self.kit.results[known:]
+            del self.kit.results[known:]
+            failed += any(report.failed for report in reports)
+            if maxfail and failed >= maxfail:  # the rest would not be logged: do not run them
+                break
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-        """A lane scenario: its reports from the lane instead of a run here."""
-        if self.lane is None or item.nodeid not in self.lane.nodeids:
+        """A scenario that ran already, here or in the lane: log its reports instead of running it."""
+        if item.nodeid in self.ran:
+            _log(item, self.kit, *self.ran.pop(item.nodeid))
+        elif self.lane is not None and item.nodeid in self.lane.nodeids:
+            _log(item, self.kit, *self.lane.run_of(item))
+        else:
             return None
-        self.lane.replay(item)
         # What the kit's last own scenario left set up (its module, the session) is for the next item
         # here to keep or tear down, as pytest's own protocol does after each item.
         item.session._setupstate.teardown_exact(nextitem)
