@@ -1,8 +1,10 @@
-"""Wall time of the conformance kit, its property layer, and schemathesis's own `st run` on the same cases."""
+"""Wall time of the conformance kit (several runs: their spread), its split (the CLI's start-up, the
+gateway's start, the scenarios, the property layer), and schemathesis's own `st run` on the same cases."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from webhook_spec.openapi import OPENAPI_FILE
 PROPERTY_FILE = "properties.py::"
 PROPERTY_CHECKS = 2  # conformance/properties.py: one negative and one positive check, N cases each
 RUN_TIMEOUT = 1200
+CLI_RUNS = 3  # `--help` runs: the least is the start-up time
 PASSING = ("passed", "not-applicable", "expected-failure")
 _GENERATED = re.compile(r"(\d+) generated")
 
@@ -39,18 +42,31 @@ class KitReport:
 
 
 @dataclass(frozen=True)
+class LoadedRun:
+    """A timed run and the machine's load average (1 minute) as it began: load explains a slow run."""
+
+    run: TimedRun
+    load: float
+
+
+@dataclass(frozen=True)
 class KitTiming:
-    """The kit with and without its property layer, the layer's own time, and st run."""
+    """The whole kit (several runs), the kit without its property layer, the layer's own time, the CLI's
+    start-up, the embedded gateway's start, and st run."""
 
     property_cases: int
     kit: TimedRun
+    kit_runs: list[LoadedRun]
     kit_without_properties: TimedRun
     report: KitReport
+    cli_start: TimedRun
+    gateway_start: float
     st_run: TimedRun
 
     @property
     def property_layer(self) -> TimedRun:
-        """The property checks' share of the whole kit run (its cases and exit code)."""
+        """The property checks' own time in the first kit run (its cases and exit code); they run
+        alongside the scenarios, so it is not a share of the run's wall time."""
         return TimedRun(self.report.property_seconds, self.kit.exit_code, self.kit.cases)
 
 
@@ -93,9 +109,20 @@ def st_command(config: Path, base_url: str, cases: int) -> list[str]:
     ]
 
 
-def st_run(cases: int, directory: Path) -> TimedRun:
-    """`st run` against the kit's embedded gateway, path parameters set to its stocks webhook."""
+def cli_start() -> TimedRun:
+    """`webhook-conformance --help`, the least of a few runs: the command line's start-up time."""
+    script = Path(sys.executable).with_name("webhook-conformance")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "conformance"]
+    runs = [timed([*command, "--help"])[0] for _ in range(CLI_RUNS)]
+    return min(runs, key=lambda run: run.seconds or 0.0)
+
+
+def st_run(cases: int, directory: Path) -> tuple[TimedRun, float]:
+    """`st run` against the kit's embedded gateway, path parameters set to its stocks webhook; and the
+    seconds the gateway took to start."""
+    started = time.perf_counter()
     with embedded_target() as target:
+        start = time.perf_counter() - started
         webhook = target.webhook("stocks")
         parameters = {"path.uuid": webhook.uuid, "path.password": webhook.password}
         config = directory / "schemathesis.toml"
@@ -104,20 +131,32 @@ def st_run(cases: int, directory: Path) -> TimedRun:
         )
         run, output = timed(st_command(config, target.base_url, cases), cwd=directory)
     generated = _GENERATED.search(output)
-    return TimedRun(run.seconds, run.exit_code, int(generated.group(1)) if generated else None)
+    return TimedRun(run.seconds, run.exit_code, int(generated.group(1)) if generated else None), start
 
 
-def kit_timing(property_cases: int) -> KitTiming:
-    """Time the whole kit, the kit without properties, and st run on as many cases as the properties."""
+def _loaded(command: list[str]) -> LoadedRun:
+    load = os.getloadavg()[0]
+    return LoadedRun(timed(command)[0], load)
+
+
+def kit_timing(property_cases: int, runs: int = 3) -> KitTiming:
+    """Time the whole kit `runs` times, the kit without properties, the CLI's start-up, the gateway's
+    start, and st run on as many cases as the properties."""
     cases = PROPERTY_CHECKS * property_cases
     with tempfile.TemporaryDirectory(prefix="bench-kit-") as directory:
         report = Path(directory) / "kit.json"
-        kit, _ = timed(kit_command("--property-cases", str(property_cases), "--json", str(report)))
+        whole = kit_command("--property-cases", str(property_cases))
+        first = _loaded([*whole, "--json", str(report)])
+        kit_runs = [first, *(_loaded(whole) for _ in range(runs - 1))]
         without, _ = timed(kit_command("--no-properties"))
+        st, gateway_start = st_run(cases, Path(directory))
         return KitTiming(
             property_cases=property_cases,
-            kit=TimedRun(kit.seconds, kit.exit_code, cases),
+            kit=TimedRun(first.run.seconds, first.run.exit_code, cases),
+            kit_runs=kit_runs,
             kit_without_properties=without,
             report=read_kit_report(report),
-            st_run=st_run(cases, Path(directory)),
+            cli_start=cli_start(),
+            gateway_start=gateway_start,
+            st_run=st,
         )

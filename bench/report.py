@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from statistics import median
 
-from bench.kit_timing import KitTiming, TimedRun
+from bench.kit_timing import KitTiming, LoadedRun, TimedRun
 from bench.lint_cost import GOAL_MS, LintTiming
 from bench.proxy_overhead import ProxyOverhead
 from bench.stats import LoadResult
@@ -98,12 +98,28 @@ def _run_cells(label: str, run: TimedRun) -> list[str]:
     return [label, seconds, "" if run.cases is None else str(run.cases), str(run.exit_code)]
 
 
+def _seconds(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds:.2f}"
+
+
+def _spread(runs: Sequence[LoadedRun]) -> str:
+    seconds = sorted(run.run.seconds for run in runs if run.run.seconds is not None)
+    if not seconds:
+        return "n/a"
+    loads = ", ".join(f"{run.load:.1f}" for run in runs)
+    return f"min {seconds[0]:.1f}  median {median(seconds):.1f}  max {seconds[-1]:.1f}  (load {loads})"
+
+
 def kit_table(timing: KitTiming) -> str:
-    """The kit's wall times against st run's, on the same number of generated cases."""
+    """The kit's wall times (the whole run's spread, its split) against st run's, on as many cases."""
+    run = f"webhook-conformance run --property-cases {timing.property_cases}"
     rows = [
-        _run_cells(f"webhook-conformance run --property-cases {timing.property_cases}", timing.kit),
-        _run_cells("webhook-conformance run --no-properties", timing.kit_without_properties),
-        _run_cells("  its property layer (from --json)", timing.property_layer),
+        _run_cells(f"{run} (gateway start included)", timing.kit),
+        [f"  {len(timing.kit_runs)} runs: {_spread(timing.kit_runs)}", "", "", ""],
+        ["  the CLI's start-up: webhook-conformance --help", _seconds(timing.cli_start.seconds), "", ""],
+        ["  the embedded gateway's start", _seconds(timing.gateway_start), "", ""],
+        _run_cells("  run --no-properties (start, scenarios)", timing.kit_without_properties),
+        _run_cells("  the property layer's own time (--json; beside the scenarios)", timing.property_layer),
         _run_cells(f"st run --mode all -n {timing.kit.cases} (fuzzing, POST only)", timing.st_run),
     ]
     failures = [f"  failed: {failure}" for failure in timing.report.failures]

@@ -8,13 +8,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from conformance.diff.run import DEFAULT_CASES, DiffOptions
-from conformance.diff.run import run as run_diff
-from conformance.profile_init import profile_text
-from conformance.properties import DEFAULT_PROPERTY_SECONDS
-from conformance.proxy.service import ProxyOptions, run_proxy
-from conformance.runner import USAGE_ERROR, RunOptions, run
+from conformance.results import USAGE_ERROR
 from webhook_spec.broken_pipe import quiet_on_broken_pipe
+
+# The kit (pytest, schemathesis, Hypothesis: 0.5 s of imports) loads only when a command needs it.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,8 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument(
         "--property-seconds",
         type=float,
-        default=DEFAULT_PROPERTY_SECONDS,
-        help="time per property check, shrinking included; cases past it are not sent",
+        help="time per property check, shrinking included; cases past it are not sent (default: 60)",
     )
     selection.add_argument("--no-properties", action="store_true", help="skip the property-based checks")
     selection.add_argument(
@@ -106,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         "b", metavar="B", nargs="?", help="webhook URL of gateway B (default: the embedded reference gateway)"
     )
     diff.add_argument(
-        "--cases", type=int, default=DEFAULT_CASES, help="generated signals, half valid and half invalid"
+        "--cases", type=int, help="generated signals, half valid and half invalid (default: 100)"
     )
     diff.add_argument("--seed", type=int, default=0, help="seed of the generated signals")
     diff.add_argument("--json", type=Path, help="write every difference to this JSON file")
@@ -124,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _profile_init(args: argparse.Namespace) -> int:
     cases = 0 if args.no_properties else args.property_cases
+    from conformance.profile_init import profile_text
+
     text = profile_text(args.target_url, args.slow, cases)
     if args.file is None:
         print(text, end="")
@@ -144,10 +142,16 @@ def main(argv: list[str] | None = None) -> int:
 def _command(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "proxy":
+        from conformance.proxy.service import ProxyOptions, run_proxy
+
         return run_proxy(ProxyOptions(args.upstream, args.listen, args.report, args.html))
     if args.command == "diff":
+        from conformance.diff.run import DEFAULT_CASES, DiffOptions
+        from conformance.diff.run import run as run_diff
+
+        cases = DEFAULT_CASES if args.cases is None else args.cases
         return run_diff(
-            DiffOptions(args.a, args.b, args.cases, args.seed, args.json, args.profile, args.rate_limits)
+            DiffOptions(args.a, args.b, cases, args.seed, args.json, args.profile, args.rate_limits)
         )
     if args.property_cases < 1:
         print("error: --property-cases must be at least 1", file=sys.stderr)
@@ -157,6 +161,11 @@ def _command(argv: list[str] | None) -> int:
     if args.maxfail is not None and args.maxfail < 1:
         print("error: --maxfail must be at least 1", file=sys.stderr)
         return USAGE_ERROR
+    from conformance.properties import DEFAULT_PROPERTY_SECONDS
+    from conformance.runner import RunOptions, run
+
+    if args.property_seconds is None:
+        args.property_seconds = DEFAULT_PROPERTY_SECONDS
     if args.property_seconds <= 0:
         print("error: --property-seconds must be more than 0", file=sys.stderr)
         return USAGE_ERROR

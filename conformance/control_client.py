@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import requests
+from conformance.client import environment_session
+
+if TYPE_CHECKING:
+    import requests
 
 CONTROL_PREFIX = "/control"
 
@@ -39,7 +42,7 @@ class ControlClient:
     def __init__(self, control_url: str, token: str, timeout: float = 10.0) -> None:
         self.base = control_base(control_url)
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = environment_session(self.base)
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def send(

@@ -48,25 +48,30 @@ def numbered_webhook(number: int, name: str, **settings) -> ConfiguredWebhook:
     return ConfiguredWebhook(f"00000000-0000-4000-8000-{number:012d}", password, name=name, settings=settings)
 
 
-# The embedded target: one webhook per role of conformance.target.ROLES, configured as described there.
+# The embedded target's shared roles (conformance.target.ROLES but quota): number, role, settings.
+_SHARED_ROLES = (
+    (1, "stocks", {"asset_class": "stocks"}),
+    (2, "options", {"asset_class": "options"}),
+    (3, "futures", {"asset_class": "futures"}),
+    (4, "crypto", {"asset_class": "crypto"}),
+    (5, "tradingview", {"limit_to": "tradingview"}),
+    (6, "trendspider", {"limit_to": "trendspider"}),
+    (7, "ip-list", {"limit_to": "ip", "ip_addresses": ["203.0.113.7", "10.0.0.0/8"]}),
+    (9, "ticker-list", {"allowed_tickers": ["AAPL", "amd"]}),
+    (10, "futures-list", {"asset_class": "futures", "allowed_tickers": ["MNQ"]}),
+)
+SCENARIO_LANE_OFFSET = 200  # the scenario lane's webhook of a role is numbered this much more
+
+# The embedded target: two webhooks per shared role, as described in conformance.target, the second for
+# the scenarios that run alongside the others (conformance.scenario_lane); a stocks webhook of the
+# property checks' own (conformance.property_lane); the quota webhooks.
 ROLE_WEBHOOKS = (
-    numbered_webhook(1, "stocks", asset_class="stocks", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(2, "options", asset_class="options", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(3, "futures", asset_class="futures", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(4, "crypto", asset_class="crypto", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(5, "tradingview", limit_to="tradingview", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(6, "trendspider", limit_to="trendspider", rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(
-        7,
-        "ip-list",
-        limit_to="ip",
-        ip_addresses=["203.0.113.7", "10.0.0.0/8"],
-        rate_limits=LIFTED_RATE_LIMITS,
+    *(
+        numbered_webhook(number + offset, name, rate_limits=LIFTED_RATE_LIMITS, **settings)
+        for offset in (0, SCENARIO_LANE_OFFSET)
+        for number, name, settings in _SHARED_ROLES
     ),
-    numbered_webhook(9, "ticker-list", allowed_tickers=["AAPL", "amd"], rate_limits=LIFTED_RATE_LIMITS),
-    numbered_webhook(
-        10, "futures-list", asset_class="futures", allowed_tickers=["MNQ"], rate_limits=LIFTED_RATE_LIMITS
-    ),
+    numbered_webhook(250, "stocks", asset_class="stocks", rate_limits=LIFTED_RATE_LIMITS),
     # One quota webhook per quota scenario, with the gateway's limits (the spec's unless a test sets others).
     *(numbered_webhook(number, "quota") for number in range(100, 100 + QUOTA_WEBHOOKS)),
 )

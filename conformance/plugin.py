@@ -19,7 +19,7 @@ from conformance.results import (
     UNEXPECTED_PASS,
     ScenarioResult,
 )
-from conformance.steps.fixtures import CLIENT_KEY, REDACTOR_KEY, TARGET_KEY
+from conformance.steps.fixtures import CLIENT_KEY, RAN_SECONDS_KEY, REDACTOR_KEY, TARGET_KEY
 from conformance.target import CAPABILITIES, Target
 
 REQUIREMENT_PREFIX = "REQ-"
@@ -88,16 +88,21 @@ class KitPlugin:
         applicable."""
         if not is_kit_item(item):
             return
-        junit = item.config.stash.get(xml_key, None)
-        if junit is not None:
-            testcase = junit.node_reporter(item.nodeid)
-            testcase.add_attribute("classname", area_of(item))
-            testcase.add_attribute("name", display_name(item))
+        self.name_junit_case(item)
         needed = dict.fromkeys(mark.args[0] for mark in item.iter_markers("needs"))
         missing = [name for name in needed if name not in self.target.capabilities]
         if missing:
             explained = "; ".join(f"{name} ({CAPABILITIES[name]})" for name in missing)
             pytest.skip(f"not applicable: the target lacks {explained}")
+
+    @staticmethod
+    def name_junit_case(item: pytest.Item) -> None:
+        """Name the item's JUnit test case as the reports do: its area and its display name."""
+        junit = item.config.stash.get(xml_key, None)
+        if junit is not None:
+            testcase = junit.node_reporter(item.nodeid)
+            testcase.add_attribute("classname", area_of(item))
+            testcase.add_attribute("name", display_name(item))
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -109,6 +114,8 @@ class KitPlugin:
         if not is_kit_item(item):
             return report
         report = self.redactor.report(item.config, report)
+        if report.when == "call" and RAN_SECONDS_KEY in item.stash:  # the check ran in the property lane
+            report.duration = item.stash[RAN_SECONDS_KEY]
         if report.when == "call" or (report.when == "setup" and not report.passed):
             result = self._result(item, report)
             self.results.append(result)

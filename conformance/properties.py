@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,14 +17,27 @@ from conformance.generation import serialized, signal_strategy, with_accepted_ti
 from conformance.pool import WebhookPools
 from webhook_spec.catalogue import error_codes
 
+if TYPE_CHECKING:
+    from conformance.property_lane import PropertyLane
+
 PROPERTY_CASES_KEY = pytest.StashKey[int]()
 PROPERTY_SECONDS_KEY = pytest.StashKey[float]()
+# Set when the checks run alongside the scenarios (conformance.property_lane).
+PROPERTY_LANE_KEY: pytest.StashKey[PropertyLane] = pytest.StashKey()
 DEFAULT_PROPERTY_SECONDS = 60.0
 
 
-def _settings(pytestconfig) -> settings:
+class PropertyCheck(Protocol):
+    """A property check: `cases` generated bodies sent with `client` to `webhook`, within `seconds`."""
+
+    __name__: str
+
+    def __call__(self, client, webhook_pools: WebhookPools, webhook, cases: int, seconds: float) -> None: ...
+
+
+def _settings(cases: int) -> settings:
     return settings(
-        max_examples=pytestconfig.stash[PROPERTY_CASES_KEY],
+        max_examples=cases,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -69,10 +83,6 @@ class TimeBound:
                 ) from None
 
 
-def _time_bound(pytestconfig) -> TimeBound:
-    return TimeBound(pytestconfig.stash.get(PROPERTY_SECONDS_KEY, DEFAULT_PROPERTY_SECONDS))
-
-
 def _send(client, webhook_pools: WebhookPools, case) -> Exchange:
     """Send `case` to the next stocks webhook with quota to spare, and check the response's shape."""
     body, headers = serialized(case)
@@ -85,16 +95,12 @@ def _send(client, webhook_pools: WebhookPools, case) -> Exchange:
     return exchange
 
 
-@pytest.mark.requirement("REQ-RESPONSE-02")
-@pytest.mark.requirement("REQ-RESPONSE-08")
-def test_generated_invalid_signals_are_rejected_with_a_catalogued_code(
-    pytestconfig, client, webhook_pools, webhook
-):
+def invalid_signals_are_rejected(client, webhook_pools: WebhookPools, webhook, cases: int, seconds: float):
     """Bodies that break the signal schema get 400 and a 400 code of the catalogue; never a 5xx."""
     codes = {code for code, entry in error_codes().items() if entry.status == 400}
-    bound = _time_bound(pytestconfig)
+    bound = TimeBound(seconds)
 
-    @_settings(pytestconfig)
+    @_settings(cases)
     @given(case=signal_strategy(GenerationMode.NEGATIVE, webhook.uuid))
     def check(case) -> None:
         with bound.case():
@@ -107,15 +113,11 @@ def test_generated_invalid_signals_are_rejected_with_a_catalogued_code(
     bound.run(check)
 
 
-@pytest.mark.requirement("REQ-RESPONSE-01")
-@pytest.mark.requirement("REQ-RESPONSE-08")
-def test_generated_valid_signals_for_an_existing_ticker_are_accepted(
-    pytestconfig, client, webhook_pools, webhook
-):
+def valid_signals_are_accepted(client, webhook_pools: WebhookPools, webhook, cases: int, seconds: float):
     """Bodies that satisfy the signal schema, with a ticker the gateway knows, get a 200; never a 5xx."""
-    bound = _time_bound(pytestconfig)
+    bound = TimeBound(seconds)
 
-    @_settings(pytestconfig)
+    @_settings(cases)
     @given(case=signal_strategy(GenerationMode.POSITIVE, webhook.uuid))
     def check(case) -> None:
         with bound.case():
@@ -126,3 +128,43 @@ def test_generated_valid_signals_for_an_existing_ticker_are_accepted(
             )
 
     bound.run(check)
+
+
+def _run(request: pytest.FixtureRequest, check: PropertyCheck, client, webhook_pools, webhook) -> None:
+    """Run `check` here, or take its outcome from the property lane that ran it alongside the scenarios."""
+    config = request.config
+    lane = config.stash.get(PROPERTY_LANE_KEY, None)
+    if lane is None:
+        cases = config.stash[PROPERTY_CASES_KEY]
+        check(
+            client,
+            webhook_pools,
+            webhook,
+            cases,
+            config.stash.get(PROPERTY_SECONDS_KEY, DEFAULT_PROPERTY_SECONDS),
+        )
+        return
+    lane.replay(check, request.node, client)
+
+
+@pytest.mark.requirement("REQ-RESPONSE-02")
+@pytest.mark.requirement("REQ-RESPONSE-08")
+def test_generated_invalid_signals_are_rejected_with_a_catalogued_code(
+    request, client, webhook_pools, webhook
+):
+    """Bodies that break the signal schema get 400 and a 400 code of the catalogue; never a 5xx."""
+    _run(request, invalid_signals_are_rejected, client, webhook_pools, webhook)
+
+
+@pytest.mark.requirement("REQ-RESPONSE-01")
+@pytest.mark.requirement("REQ-RESPONSE-08")
+def test_generated_valid_signals_for_an_existing_ticker_are_accepted(request, client, webhook_pools, webhook):
+    """Bodies that satisfy the signal schema, with a ticker the gateway knows, get a 200; never a 5xx."""
+    _run(request, valid_signals_are_accepted, client, webhook_pools, webhook)
+
+
+# The checks by the name of the test that runs them (the property lane runs them by these names).
+PROPERTY_CHECKS: dict[str, PropertyCheck] = {
+    "test_generated_invalid_signals_are_rejected_with_a_catalogued_code": invalid_signals_are_rejected,
+    "test_generated_valid_signals_for_an_existing_ticker_are_accepted": valid_signals_are_accepted,
+}

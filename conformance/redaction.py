@@ -54,18 +54,25 @@ class Redactor:
     def __init__(self) -> None:
         # Markers match themselves, so text already redacted is never redacted again inside a marker.
         self._markers = {PASSWORD_MARKER: PASSWORD_MARKER, TOKEN_MARKER: TOKEN_MARKER}
-        self._pattern = self._compiled()
+        self._compiled: re.Pattern[str] | None = None
 
-    def _compiled(self) -> re.Pattern[str]:
-        return re.compile("|".join(map(re.escape, sorted(self._markers, key=len, reverse=True))))
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        """Every spelling, longest first; compiled when next needed after a secret was added (a run adds
+        hundreds, from webhooks the scenarios create: compiling at each add took half a second in all)."""
+        if self._compiled is None:
+            longest_first = sorted(self._markers, key=len, reverse=True)
+            self._compiled = re.compile("|".join(map(re.escape, longest_first)))
+        return self._compiled
 
     def add(self, secret: str | None, marker: str = PASSWORD_MARKER) -> None:
         """Treat `secret` as secret from now on (None and empty strings are ignored)."""
         if not secret:
             return
         for spelling in _spellings(secret):
-            self._markers.setdefault(spelling, marker)
-        self._pattern = self._compiled()
+            if spelling not in self._markers:
+                self._markers[spelling] = marker
+                self._compiled = None
 
     def add_target(self, target) -> None:
         """Every password of the target's webhooks, and its control token."""
@@ -89,7 +96,13 @@ class Redactor:
         return value
 
     def report(self, config: pytest.Config, report: pytest.TestReport) -> pytest.TestReport:
-        """A copy of a pytest report with every string redacted: traceback, crash message, captured output."""
+        """A copy of a pytest report with every string redacted: traceback, crash message, captured output.
+
+        A report without a traceback or captured output is returned as it is: it holds only the kit's
+        own names and ids, and the user properties the kit adds (requirement ids, a curl command
+        redacted when it was made). Most reports are such; copying them cost a second of CPU a run."""
+        if not report.longrepr and not report.sections:
+            return report
         serialized = config.hook.pytest_report_to_serializable(config=config, report=report)
         return config.hook.pytest_report_from_serializable(config=config, data=self.data(serialized))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not-applicable"
 EXPECTED_FAILURE, UNEXPECTED_PASS = "expected-failure", "unexpected-pass"
+USAGE_ERROR = 2  # the exit code of a run that could not start (a bad option, an unreachable target)
 
 
 @dataclass

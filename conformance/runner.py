@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 import tempfile
@@ -16,18 +17,27 @@ import requests
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
+from conformance.lanes import Lanes, divide
 from conformance.plugin import KitPlugin
 from conformance.pool import WebhookPools
 from conformance.preflight import diagnose
 from conformance.profile_init import shortfall_notes
-from conformance.properties import DEFAULT_PROPERTY_SECONDS, PROPERTY_CASES_KEY, PROPERTY_SECONDS_KEY
+from conformance.properties import (
+    DEFAULT_PROPERTY_SECONDS,
+    PROPERTY_CASES_KEY,
+    PROPERTY_CHECKS,
+    PROPERTY_LANE_KEY,
+    PROPERTY_SECONDS_KEY,
+)
+from conformance.property_lane import PropertyLane
 from conformance.pytest_plugin import KIT_DIR, PROPERTIES_FILE, SCENARIOS_FILE
 from conformance.redaction import TOKEN_MARKER, Redactor, redacted_output
 from conformance.reports.console import CONSOLE_LINES, ConsoleProgress, console_summary
 from conformance.reports.curl import reveal_passwords
 from conformance.reports.files import unwritable_option, write_html, write_json
 from conformance.reports.summary import report_data
-from conformance.results import by_requirement, exit_code
+from conformance.results import USAGE_ERROR, by_requirement, exit_code
+from conformance.scenario_lane import LanePlugin
 from conformance.steps.fixtures import POOLS_KEY
 from conformance.target import Target, TargetError, Webhook, build_target, load_profile
 from webhook_spec.requirements import requirements
@@ -42,7 +52,7 @@ STEP_PLUGINS = (
     "conformance.steps.when_robustness",
     "conformance.steps.then_robustness",
 )
-USAGE_ERROR = 2
+SESSION_PLUGINS = ("-p", "pytest_bdd.plugin", "-p", "_hypothesis_pytestplugin")
 UNTRUSTED_LOOPBACK = "127.0.0.2"  # the embedded gateway trusts 127.0.0.1 only
 
 
@@ -161,6 +171,9 @@ def _pytest_args(options: RunOptions) -> list[str]:
         args += ["-p", plugin]
     # The kit's modules are imported before pytest starts: its assert-rewrite warnings are noise.
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    # Only the plugins the kit needs, whatever else is installed: one that reorders tests or reports
+    # changes the kit's run, and the others' imports cost start-up time (schemathesis's: 0.5 s).
+    args += ["--disable-plugin-autoload", *SESSION_PLUGINS]
     # pytest's own output (tracebacks, warnings, one line per scenario) with -v; else ConsoleProgress's.
     args += ["-v"] if options.verbose else ["-p", "no:terminal"]
     if options.maxfail:
@@ -183,29 +196,81 @@ def _preflight(target: Target, options: RunOptions, pools: WebhookPools) -> Targ
     return replace(target, unusable={**target.unusable, **verdict.unusable})
 
 
+class _PropertySettings:
+    """Hands the property checks their settings and the pools; starts the property lane, if it has a
+    webhook, once collection says which checks run."""
+
+    def __init__(self, target: Target, options: RunOptions, pools: WebhookPools, lane: tuple[Webhook, ...]):
+        self.target, self.options, self.pools, self.lane_hooks = target, options, pools, lane
+        self.lane: PropertyLane | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """The number of cases and the time of each check, and the pools."""
+        config.stash[PROPERTY_CASES_KEY] = self.options.property_cases
+        config.stash[PROPERTY_SECONDS_KEY] = self.options.property_seconds
+        config.stash[POOLS_KEY] = self.pools
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Start the selected property checks in the lane, alongside the scenarios."""
+        names = [getattr(item, "originalname", item.name) for item in session.items]
+        checks = [PROPERTY_CHECKS[name] for name in names if name in PROPERTY_CHECKS]
+        if checks and self.lane_hooks:
+            cases, seconds = self.options.property_cases, self.options.property_seconds
+            self.lane = PropertyLane(checks, self.target, self.lane_hooks, cases, seconds)
+            session.config.stash[PROPERTY_LANE_KEY] = self.lane
+
+    def stop(self) -> None:
+        """Stop the lane if it still runs."""
+        if self.lane is not None:
+            self.lane.stop()
+
+
 def _session(
-    target: Target, options: RunOptions, redactor: Redactor, pools: WebhookPools, progress: ConsoleProgress
+    target: Target,
+    options: RunOptions,
+    redactor: Redactor,
+    pools: WebhookPools,
+    progress: ConsoleProgress,
+    lanes: Lanes,
 ) -> tuple[KitPlugin, int]:
     plugin = KitPlugin(
         target, options.requirements, options.tags, _expected_failures(options.expected_failures), redactor
     )
-
-    class _PropertyCases:
-        @staticmethod
-        def pytest_configure(config: pytest.Config) -> None:
-            config.stash[PROPERTY_CASES_KEY] = options.property_cases
-            config.stash[PROPERTY_SECONDS_KEY] = options.property_seconds
-            config.stash[POOLS_KEY] = pools
-
-    plugins = [plugin, _PropertyCases()] + ([] if options.verbose else [progress])
-    # Hypothesis caches into ./.hypothesis: a temporary home instead, so the kit writes only its reports.
-    with tempfile.TemporaryDirectory(prefix="conformance-hypothesis-") as hypothesis_home:
-        set_hypothesis_home_dir(hypothesis_home)
+    properties = _PropertySettings(target, options, pools, lanes.properties)
+    scenario_lane = LanePlugin(plugin, lanes.scenarios, target.paced)
+    plugins = [plugin, properties, scenario_lane] + ([] if options.verbose else [progress])
+    with _hypothesis_home():
         try:
             status = pytest.main(_pytest_args(options), plugins=plugins)
         finally:
-            set_hypothesis_home_dir(None)
+            scenario_lane.stop()
+            properties.stop()
     return plugin, int(status)
+
+
+def _user_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "webhook-conformance"
+
+
+@contextmanager
+def _hypothesis_home() -> Iterator[None]:
+    """Hypothesis's home while the kit runs: a per-user cache, or a temporary directory if it cannot
+    be made; never ./.hypothesis, so the kit writes only its reports where it runs.
+
+    The property checks keep no examples there (database=None): it holds Hypothesis's Unicode tables,
+    2.6 s of CPU to compute again in every run.
+    """
+    with tempfile.TemporaryDirectory(prefix="conformance-hypothesis-") as temporary:
+        home = _user_cache() / "hypothesis"
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            home = Path(temporary)
+        set_hypothesis_home_dir(str(home))
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
 
 
 def _with_options(target: Target, options: RunOptions) -> Target:
@@ -233,7 +298,8 @@ def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
         with _target(options, redactor) as found:
             target = _with_options(found, options)
             redactor.add_target(target)
-            pools = WebhookPools(target.webhooks, target.paced)
+            webhooks, lanes = divide(target, options.properties)
+            pools = WebhookPools(webhooks, target.paced)
             target = _preflight(target, options, pools)
             if target.paced and not (options.requirements or options.tags):
                 cases = options.property_cases if options.properties else 0
@@ -241,7 +307,7 @@ def _run(options: RunOptions, redactor: Redactor, console: TextIO) -> int:
                     print(f"note: {note}")
             described = f"{target.description} at " if target.description else ""
             progress = ConsoleProgress(f"Checking {described}{target.base_url}")
-            plugin, status = _session(target, options, redactor, pools, progress)
+            plugin, status = _session(target, options, redactor, pools, progress, lanes)
     except (TargetError, UsageError, GatewayStartError) as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR

@@ -7,29 +7,31 @@ from pathlib import Path
 
 from conformance.embedded_gateway import (
     ROLE_WEBHOOKS,
+    ConfiguredWebhook,
     RunningGateway,
     config_toml,
     numbered_webhook,
     running_gateway,
 )
 
-HOOKS = {
-    webhook.name: webhook
-    for webhook in (
-        *ROLE_WEBHOOKS,
-        numbered_webhook(8, "ip-loopback", asset_class="stocks", limit_to="ip", ip_addresses=["127.0.0.0/8"]),
-        numbered_webhook(11, "limited-a"),  # limited-*: the test gateway's own limits
-        numbered_webhook(12, "limited-b"),
-        numbered_webhook(14, "limited-c"),
-    )
-}
+CONFIGURED = (
+    *ROLE_WEBHOOKS,
+    numbered_webhook(8, "ip-loopback", asset_class="stocks", limit_to="ip", ip_addresses=["127.0.0.0/8"]),
+    numbered_webhook(11, "limited-a"),  # limited-*: the test gateway's own limits
+    numbered_webhook(12, "limited-b"),
+    numbered_webhook(14, "limited-c"),
+)
+# By name, the first of each (the kit's embedded target lists more than one webhook of some roles).
+HOOKS: dict[str, ConfiguredWebhook] = {}
+for _webhook in CONFIGURED:
+    HOOKS.setdefault(_webhook.name, _webhook)
 
 
 def write_config(directory: Path, **gateway) -> Path:
     """Write the test config (with `gateway` settings) into `directory`; return its path."""
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "gateway.toml"
-    config.write_text(config_toml(tuple(HOOKS.values()), directory / "data", gateway))
+    config.write_text(config_toml(CONFIGURED, directory / "data", gateway))
     return config
 
 

@@ -50,8 +50,7 @@ class AreaCounts:
     def __init__(self, total: int) -> None:
         self.total = total
         self.counts: Counter[str] = Counter()
-        self.started: float | None = None
-        self.seconds = 0.0
+        self.seconds = 0.0  # the time its scenarios took (setup, call and teardown), wherever they ran
 
     @property
     def done(self) -> int:
@@ -136,19 +135,19 @@ class ConsoleProgress:
         self._write(f"{self.title}: {count} scenarios in {len(self.areas)} areas")
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
-        """Note which area runs (a report's node id may be redacted) and when the area started."""
-        area = self.current = self.area_of.get(nodeid)
-        if area is not None and self.areas[area].started is None:
-            self.areas[area].started = time.monotonic()
+        """Note which area runs (a report's node id may be redacted)."""
+        self.current = self.area_of.get(nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count an outcome; print the area's line when its last scenario is done."""
+        """Count an outcome and the time taken; print the area's line when its last scenario is done."""
         area = self.current
-        if area is None or not (report.when == "call" or (report.when == "setup" and not report.passed)):
+        if area is None:
             return
         counts = self.areas[area]
+        counts.seconds += report.duration  # the scenarios' own time: they run in more than one process
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+            return
         counts.counts[outcome_of(report)[0]] += 1
-        counts.seconds = time.monotonic() - (counts.started or self.started)
         if counts.done == counts.total:
             self._write(counts.line(area, self.width))
         else:

@@ -13,6 +13,8 @@ TARGET_KEY = pytest.StashKey[Target]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
 POOLS_KEY = pytest.StashKey[WebhookPools]()  # set by the runner, which reports the waits afterwards
 CLIENT_KEY = pytest.StashKey[TargetClient]()  # on the test item, so the reports can show its exchanges
+# On a property check's item when the check ran elsewhere (conformance.property_lane): the seconds it took.
+RAN_SECONDS_KEY = pytest.StashKey[float]()
 
 
 def not_applicable(reason: str) -> None:
