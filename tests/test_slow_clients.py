@@ -130,6 +130,20 @@ def test_a_declared_length_over_the_limit_is_refused_without_waiting_for_the_bod
     assert seconds < TIMEOUT  # answered at once, not after the body timeout
 
 
+@pytest.mark.decision("D-063")
+def test_a_client_still_sending_a_refused_body_reads_its_413_not_a_reset(strict_gateway):
+    """The gateway answers a body declared too large before it arrives and closes; a client (or a proxy)
+    that goes on sending it must still read the answer, not a reset that destroys it."""
+    head = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"
+    with socket.create_connection(_address(strict_gateway)) as sock:
+        sock.sendall(head.encode() + b"{" + b" " * 1023)
+        time.sleep(0.3)  # the 413 is sent and the server closes its side
+        sock.sendall(b" " * 1_047_552)  # the rest of the body, as a sender that does not read first
+        _, answer = _answer(sock, wait=5)
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["messageCode"] == "payload-too-large"
+
+
 def test_pipelined_requests_are_answered_in_order(strict_gateway):
     one = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SIGNAL)}\r\n\r\n"
     last = f"GET {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

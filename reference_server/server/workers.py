@@ -45,6 +45,45 @@ class UnreadableVersion(Exception):
 
 
 READABLE_VERSIONS = ("1.0", "1.1")  # httptools also passes 0.9 (no version) and 2.0
+LINGER_SECONDS = 2.0  # how long a closing connection still reads and drops what its client sends
+
+
+class LingeringTransport:
+    """A connection's transport whose close() lingers: what was written goes out with a FIN, then what
+    the client still sends (the rest of a body refused unread, D-063) is read and dropped until the
+    client closes its side or LINGER_SECONDS pass. Closing a socket with unread data makes the kernel
+    answer with a reset, which can destroy the answer before the client has read it."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport = transport
+        self.loop = loop
+        self.lingering = False
+        self.timer: asyncio.TimerHandle | None = None
+
+    def close(self) -> None:
+        """Send what is written and a FIN; close for good when the client does, or after the linger."""
+        if self.lingering or self.transport.is_closing():
+            return
+        self.lingering = True
+        if not self.transport.can_write_eof():
+            self.transport.close()
+            return
+        self.transport.write_eof()
+        self.transport.resume_reading()  # reading may be paused for a body nobody reads
+        self.timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
+
+    def is_closing(self) -> bool:
+        """Closed or closing, lingering included: no other request is read on this connection."""
+        return self.lingering or self.transport.is_closing()
+
+    def stop_lingering(self) -> None:
+        """The connection is gone: cancel the linger's timer."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
 
 
 class GatewayHttpProtocol(HttpToolsProtocol):
@@ -60,13 +99,15 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.refusal = "malformed-request"  # the code of a request the parser stops at
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        """Start the clock for the first request's head."""
+        """Start the clock for the first request's head; closing the connection lingers."""
         super().connection_made(transport)
+        self.transport = LingeringTransport(transport, self.loop)  # type: ignore[assignment]
         self._arm_header_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """Stop the clock."""
+        """Stop the clocks."""
         self._disarm_header_deadline()
+        self.transport.stop_lingering()  # type: ignore[attr-defined]
         super().connection_lost(exc)
 
     def _arm_header_deadline(self) -> None:
@@ -91,7 +132,10 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        """Feed the parser; a head that grows past every limit together is refused before it is parsed."""
+        """Feed the parser; a head that grows past every limit together is refused before it is parsed.
+        What arrives once the connection is closing is dropped (LingeringTransport)."""
+        if self.transport.is_closing():
+            return
         if self.header_deadline is not None:
             self.head_size += len(data)
             if self.head_size > HEAD_LIMIT:
