@@ -189,7 +189,10 @@ def test_a_gateway_served_under_a_path_prefix_passes_the_whole_kit(tmp_path, gat
     assert proxy.url.endswith("/api")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     scenarios = _scenarios(report)
-    assert {s["outcome"] for s in scenarios} == {"passed", "not-applicable"}
+    failed = [
+        (s.get("name"), s.get("reason") or s.get("message")) for s in scenarios if s["outcome"] == "failed"
+    ]
+    assert {s["outcome"] for s in scenarios} == {"passed", "not-applicable"}, failed
     reasons = {s["reason"] for s in scenarios if s["outcome"] == "not-applicable"}
     # What a test proxy cannot offer unasked: minutes of waiting, a public URL, holding stalled connections.
     assert all(re.fullmatch(r"the target lacks (slow|public-url|slow-clients) .*", r) for r in reasons), (
