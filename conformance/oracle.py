@@ -10,7 +10,7 @@ from typing import Any
 from conformance.robustness import BODY_LIMIT
 from webhook_spec import Signal, validate_body
 from webhook_spec.catalogue import error_code, error_codes
-from webhook_spec.content_coding import UNSUPPORTED, content_codings, decode_body
+from webhook_spec.content_coding import UNSUPPORTED, content_codings, read_decoded
 from webhook_spec.requirements import requirements
 
 ACCEPTED_REQUIREMENT = "REQ-RESPONSE-01"  # a 200 carries the normalized signal as its payload
@@ -43,15 +43,10 @@ class Prediction:
 def predict(body: bytes, content_encoding: str | None = None) -> Prediction:
     """The validation function's verdict on `body` once the codings its Content-Encoding names are
     undone (D-084), the body size limit (D-010) checked as sent and again as decoded."""
-    codings = content_codings(content_encoding) if content_encoding else ()
-    if codings is None:
-        return Prediction(error_code(UNSUPPORTED).status, UNSUPPORTED, coded=True)
-    coded = bool(codings)
-    if len(body) > BODY_LIMIT:
-        return Prediction(error_code("payload-too-large").status, "payload-too-large", coded=coded)
-    decoded = decode_body(body, codings, BODY_LIMIT) if coded else body
+    coded = content_encoding is not None and content_codings(content_encoding) != ()
+    decoded = read_decoded(content_encoding, lambda: body, BODY_LIMIT)
     if isinstance(decoded, str):
-        return Prediction(error_code(decoded).status, decoded, coded=True)
+        return Prediction(error_code(decoded).status, decoded, coded=coded)
     outcome = validate_body(decoded)
     if isinstance(outcome, Signal):
         return Prediction(200, payload=outcome.normalized, coded=coded)

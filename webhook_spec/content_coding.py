@@ -4,6 +4,7 @@ within the body size limit, so that a small compressed body cannot inflate into 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 _GZIP_WBITS = 16 + zlib.MAX_WBITS  # the gzip format (RFC 1952), its CRC-32 checked
 _ZLIB_WBITS = zlib.MAX_WBITS  # "deflate" is the zlib format (RFC 1950, RFC 9110 8.4.1.2), Adler-32 checked
@@ -53,3 +54,20 @@ def _inflate(data: bytes, wbits: int, limit: int) -> bytes | str:
             return output
         if wbits != _GZIP_WBITS:
             return MALFORMED
+
+
+def read_decoded(
+    content_encoding: str | None, read_body: Callable[[], bytes | str], limit: int
+) -> bytes | str:
+    """The body `read_body` gives, with the codings `content_encoding` names undone; or the error code, in
+    the order of D-084: unsupported-content-encoding before the body is read, payload-too-large past
+    `limit` as sent (or as decoded), malformed-content-encoding, or the code `read_body` gave instead."""
+    codings = () if content_encoding is None else content_codings(content_encoding)
+    if codings is None:
+        return UNSUPPORTED
+    body = read_body()
+    if isinstance(body, str):
+        return body
+    if len(body) > limit:
+        return TOO_LARGE
+    return decode_body(body, codings, limit) if codings else body

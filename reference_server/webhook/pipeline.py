@@ -31,7 +31,7 @@ from reference_server.webhook.store import Webhook, authenticate, current_hash_k
 from reference_server.webhook.tickers import check_ticker
 from webhook_spec import Signal, SignalError, validate_body
 from webhook_spec.catalogue import error_code
-from webhook_spec.content_coding import DECODED_CODINGS, UNSUPPORTED, content_codings, decode_body
+from webhook_spec.content_coding import DECODED_CODINGS, UNSUPPORTED, read_decoded
 
 _logger = logging.getLogger(__name__)
 
@@ -116,23 +116,9 @@ def _check_rate_limit(webhook: Webhook, entry: LogEntry) -> Answer | None:
     return None
 
 
-def _read_decoded(incoming: Incoming) -> bytes | str:
-    """The body, its content codings undone (D-084), or the code of why it cannot be had. The limit
-    holds for the body as sent and again as decoded."""
-    codings = () if incoming.content_encoding is None else content_codings(incoming.content_encoding)
-    if codings is None:  # refused before a byte of the body is read
-        return UNSUPPORTED
-    body = incoming.read_body()
-    if isinstance(body, str):
-        return body
-    if len(body) > BODY_LIMIT_BYTES:
-        return "payload-too-large"
-    return decode_body(body, codings, BODY_LIMIT_BYTES) if codings else body
-
-
 def _validate(webhook: Webhook, entry: LogEntry, incoming: Incoming) -> Valid | Answer:
     """The body and its normalized signal, or the refusal of its coding, size, JSON, schema or ticker."""
-    body = _read_decoded(incoming)
+    body = read_decoded(incoming.content_encoding, incoming.read_body, BODY_LIMIT_BYTES)
     if isinstance(body, str):
         headers = {"Accept-Encoding": ", ".join(DECODED_CODINGS)} if body == UNSUPPORTED else None
         return _reject(entry, body, headers=headers)
