@@ -63,7 +63,7 @@ def wsgi_environ(scope: dict[str, Any], body: bytes, declared_length: str | None
     """The WSGI environ of an ASGI HTTP scope whose body has been read whole."""
     server_name, server_port = scope.get("server") or ("localhost", 80)
     client = scope.get("client")
-    path = unquote_to_bytes(scope["raw_path"].split(b"?", 1)[0]).decode("latin-1")
+    path = _unquoted_path(scope).decode("latin-1")  # a WSGI string; Werkzeug reads it as UTF-8
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": "",
@@ -225,9 +225,14 @@ class BufferedWSGI:
 _JSON_TYPE = (b"content-type", b"application/json")
 
 
+def _unquoted_path(scope: dict[str, Any]) -> bytes:
+    """The request target's path, without its query, percent-decoded."""
+    return unquote_to_bytes(scope["raw_path"].split(b"?", 1)[0])
+
+
 def _decoded_path(scope: dict[str, Any]) -> str:
     """The path as Werkzeug routes it: percent-decoded, then read as UTF-8."""
-    return unquote_to_bytes(scope["raw_path"].split(b"?", 1)[0]).decode("utf-8", "replace")
+    return _unquoted_path(scope).decode("utf-8", "replace")
 
 
 def _declared_length(headers: Headers) -> int | None:
