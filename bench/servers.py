@@ -23,6 +23,7 @@ from bench import PROJECT_DIR
 from bench.affinity import pinned
 from bench.cases import BENCH_WEBHOOK, write_gateway_config
 from conformance.embedded_gateway import running_gateway, serving
+from tests.redis_server import free_port
 
 GATEWAY = "gateway"
 BARE = "bare"
@@ -43,13 +44,6 @@ def gthread_command(port: int, app: str = CANDIDATE_APP) -> list[str]:
     """gunicorn gthread with 1 worker and 4 threads serving `app` on loopback `port`."""
     bind = f"127.0.0.1:{port}"
     return [sys.executable, "-m", "gunicorn", "-b", bind, "-w", "1", "-k", "gthread", "--threads", "4", app]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 20.0) -> None:

@@ -5,7 +5,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -13,6 +12,8 @@ from contextlib import suppress
 from pathlib import Path
 
 import yaml
+
+from tests.redis_server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW = REPO / "docs" / "ci" / "github-actions.yml"
@@ -94,12 +95,6 @@ def test_the_workflow_uses_the_readmes_commands_and_options():
         assert _options(words) <= shown[program], (program, _options(words) - shown[program])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _bash(script: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, int]:
     """Run a step's script as GitHub Actions does (bash -e), leading a process group of its own, which
     what it leaves running in the background stays in: (exit code, output, the group's id)."""
@@ -117,7 +112,7 @@ def _bash(script: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, int]:
 
 
 def test_the_workflows_steps_start_a_gateway_and_check_it(tmp_path):
-    port = str(_free_port())
+    port = str(free_port())
     github_env = tmp_path / "github-env"
     env = os.environ | {
         "GITHUB_ENV": str(github_env),
