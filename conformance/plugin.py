@@ -23,6 +23,10 @@ from conformance.steps.fixtures import CLIENT_KEY, RAN_SECONDS_KEY, REDACTOR_KEY
 from conformance.target import CAPABILITIES, Target
 
 REQUIREMENT_PREFIX = "REQ-"
+# A scenario that counts on what the gateway remembers between its own requests (the first signal of a
+# replay): a test-control API reset wipes that memory, so it never runs beside the control-API
+# scenarios (conformance.scenario_lane).
+STATEFUL_TAG = "stateful"
 MAX_REPORTED_EXCHANGES = 5
 PROPERTY_AREA = "Property checks"  # the area of the kit's tests that are not Gherkin scenarios
 _KIT_FILES = frozenset({SCENARIOS_FILE, PROPERTIES_FILE})
@@ -62,7 +66,7 @@ class KitPlugin:
             pytest.mark.requirement(tag)(function)
         elif tag in CAPABILITIES:
             pytest.mark.needs(tag)(function)
-        else:
+        elif tag != STATEFUL_TAG:
             return None
         pytest.mark.tag(tag)(function)
         return True

@@ -2,10 +2,11 @@
 
 A scenario that uses the test-control API resets the whole gateway (its signal log, every rate-limit
 count, the paper account, the clock), and a quota scenario counts on those counts; both stay in the
-kit's process, in order, with the slow-client scenarios (they time the gateway) and the slow ones. The
-others run in a fork of the kit's process, on webhooks of their own (the second half of each role's),
-while the kit runs the rest. The kit's session replays each lane scenario's reports in its place, so
-every report, and its order, is that of a run without the lane.
+kit's process, in order, with the slow-client scenarios (they time the gateway), the slow ones and the
+stateful ones (a reset between a replay's two requests would make the retry a new signal). The others
+run in a fork of the kit's process, on webhooks of their own (the second half of each role's), while
+the kit runs the rest. The kit's session replays each lane scenario's reports in its place, so every
+report, and its order, is that of a run without the lane.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from conformance.lanes import Fork
-from conformance.plugin import KitPlugin, is_kit_item
+from conformance.plugin import STATEFUL_TAG, KitPlugin, is_kit_item
 from conformance.pool import WebhookPools
 from conformance.pytest_plugin import SCENARIOS_FILE
 from conformance.results import ScenarioResult
@@ -31,8 +32,11 @@ SHARED_STATE_NEEDS = frozenset({"control-api", "quota", "slow-clients", "slow"})
 
 
 def independent(item: pytest.Item) -> bool:
-    """Whether `item` is a scenario that can run alongside the others: it needs no SHARED_STATE_NEEDS."""
+    """Whether `item` is a scenario that can run alongside the others: it needs no SHARED_STATE_NEEDS and
+    is not tagged stateful."""
     if not is_kit_item(item) or item.path != SCENARIOS_FILE:
+        return False
+    if any(mark.args[0] == STATEFUL_TAG for mark in item.iter_markers("tag")):
         return False
     return not {mark.args[0] for mark in item.iter_markers("needs")} & SHARED_STATE_NEEDS
 

@@ -1,13 +1,15 @@
 # Area: retries: a sender that got no answer sends the same body again; within the gateway's replay
 # window that is the same signal, answered as before and traded once (DECISIONS D-055).
 # Requirements: REQ-REPLAY-01 to REQ-REPLAY-03.
+# @stateful: the retry counts on the gateway remembering the first signal, which a test-control API
+# reset by another scenario would wipe; the kit never runs such a scenario beside those.
 Feature: Replays
   A request can be committed and then lose its answer (a timeout, a dropped connection, a gateway
   that restarts), and its sender retries it. The same body bytes sent again at once to the same
   webhook are answered with the first signal's id and payload and are not a second signal; a body
   that differs in any byte is a new signal.
 
-  @REQ-REPLAY-01
+  @stateful @REQ-REPLAY-01
   Scenario: the same body sent again at once is answered with the first signal's id and payload
     When the signal is sent:
       """

@@ -8,6 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from pytest_bdd.feature import get_features
 
+from conformance.plugin import STATEFUL_TAG
+from conformance.scenario_lane import SHARED_STATE_NEEDS
 from conformance.target import CAPABILITIES
 from webhook_spec.catalogue import error_codes
 from webhook_spec.paths import data_dir, schema_file
@@ -15,6 +17,9 @@ from webhook_spec.requirements import requirements
 from webhook_spec.signal_schema import resolve, signal_schema
 
 CAPABILITY_TAGS = set(CAPABILITIES)
+KIT_TAGS = CAPABILITY_TAGS | {STATEFUL_TAG}
+# Steps that hold an answer to what the gateway remembers from the scenario's earlier requests.
+REMEMBERING_STEPS = {"the answer has the id and payload of the first answer"}
 RESPONSE_STEP = re.compile(r'^the response is (\d+) "([a-z-]+)"$')
 
 
@@ -58,9 +63,18 @@ def test_every_scenario_checks_a_known_requirement_and_only_known_tags():
         assert requirement_tags <= set(requirements()), (
             f"{name} cites unknown ids {requirement_tags - set(requirements())}"
         )
-        assert tags - requirement_tags <= CAPABILITY_TAGS, (
-            f"{name} has unknown tags {tags - requirement_tags}"
-        )
+        assert tags - requirement_tags <= KIT_TAGS, f"{name} has unknown tags {tags - requirement_tags}"
+
+
+def test_a_scenario_that_counts_on_the_gateways_memory_never_runs_beside_a_reset():
+    """Tagged stateful, or needing what keeps it in the kit's process: a scenario lane beside the
+    control-API scenarios would see a reset wipe the first signal between its two requests."""
+    remembering = [
+        (name, tags) for name, tags, texts in rendered_scenarios() if REMEMBERING_STEPS & set(texts)
+    ]
+    assert remembering
+    for name, tags in remembering:
+        assert STATEFUL_TAG in tags or tags & SHARED_STATE_NEEDS, f"{name} counts on memory: tag it @stateful"
 
 
 # Requirements no scenario can observe through the test-control API, each with the reason.

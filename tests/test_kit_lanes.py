@@ -4,8 +4,13 @@ Two processes sending to one webhook would meet each other's replay windows and 
 these tests check how the webhooks are divided, and that the embedded target gives every lane its own.
 """
 
+from types import SimpleNamespace
+
 from conformance.embedded_gateway import ROLE_WEBHOOKS
 from conformance.lanes import divide, split_roles, split_webhooks
+from conformance.plugin import STATEFUL_TAG
+from conformance.pytest_plugin import SCENARIOS_FILE
+from conformance.scenario_lane import independent
 from conformance.target import Target, Webhook
 
 
@@ -54,3 +59,23 @@ def test_no_lanes_on_a_paced_target_nor_for_properties_that_do_not_run():
     assert main == target.webhooks and not lanes.properties and not lanes.scenarios
     main, lanes = divide(_embedded(), properties=False)
     assert not lanes.properties and main["stocks"][-1] == target.webhooks["stocks"][-2]
+
+
+class _Scenario:
+    """What conformance.scenario_lane.independent reads of a pytest item: its file and its markers."""
+
+    def __init__(self, tags: set[str], needs: set[str]) -> None:
+        self.path = SCENARIOS_FILE
+        self._marks = {
+            "tag": [SimpleNamespace(args=(tag,)) for tag in tags],
+            "needs": [SimpleNamespace(args=(need,)) for need in needs],
+        }
+
+    def iter_markers(self, name: str):
+        return iter(self._marks.get(name, []))
+
+
+def test_a_stateful_scenario_stays_in_the_kits_process_with_the_control_api_ones():
+    assert independent(_Scenario({"REQ-REPLAY-02"}, set()))
+    assert not independent(_Scenario({STATEFUL_TAG, "REQ-REPLAY-01"}, set()))
+    assert not independent(_Scenario({"control-api"}, {"control-api"}))
