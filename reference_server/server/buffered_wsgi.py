@@ -124,7 +124,8 @@ class BufferedWSGI:
     """Serve a WSGI app over ASGI: bodies read whole on the event loop, then the app run on the loop
     itself (`threads` 0, the default: no hand-off between threads) or in a pool of `threads`.
 
-    With `read_answer`, a POST is first offered to it, and the WSGI app serves what it leaves.
+    With `read_answer`, a POST is first offered to it, and the WSGI app serves what it leaves. The
+    server's protocol calls `answer_whole` for a request that arrived whole in one read (D-090).
     """
 
     def __init__(
@@ -160,6 +161,13 @@ class BufferedWSGI:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+    def answer_whole(self, scope: dict[str, Any], body: bytes) -> tuple[int, Headers, bytes] | None:
+        """The answer to a request read whole, at once on the event loop's thread (D-090); None when
+        the app runs in threads or the body is over the limit: the ASGI call then answers it."""
+        if self.executor is not None or len(body) > self.body_limit:
+            return None
+        return self._answer(scope, body, None)
+
     async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         declared = _declared_length(scope["headers"])
         unread = declared is not None and declared > self.body_limit + 1
@@ -174,23 +182,28 @@ class BufferedWSGI:
         except TimeoutError:
             await _send(send, *error_message("request-timeout"))
             return
-        try:
-            if self.executor is None:
-                status, headers, payload = self._answer(scope, body, declared if unread else None)
-            else:
-                status, headers, payload = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, self._answer, scope, body, declared if unread else None
-                )
-        except Exception:  # a fault outside the app's own error handlers
-            _logger.exception("the WSGI app failed")
-            status, headers, payload = error_message("internal-error")
+        if self.executor is None:
+            status, headers, payload = self._answer(scope, body, declared if unread else None)
+        else:
+            status, headers, payload = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self._answer, scope, body, declared if unread else None
+            )
         if not whole:
             headers = [*headers, (b"connection", b"close")]  # the rest of the body is still on the wire
         await _send(send, status, headers, payload)
 
     def _answer(self, scope: dict[str, Any], body: bytes, unread: int | None) -> tuple[int, Headers, bytes]:
         """The read_answer's answer, or else the WSGI app's; `unread`: the length declared of a
-        body left unread."""
+        body left unread. A fault outside the app's own error handlers is a JSON 500."""
+        try:
+            return self._app_answer(scope, body, unread)
+        except Exception:
+            _logger.exception("the WSGI app failed")
+            return error_message("internal-error")
+
+    def _app_answer(
+        self, scope: dict[str, Any], body: bytes, unread: int | None
+    ) -> tuple[int, Headers, bytes]:
         if self.read_answer is not None and scope["method"] == "POST":
             answer = self.read_answer(
                 _decoded_path(scope),

@@ -4,7 +4,8 @@ gunicorn's master manages the worker processes (`--workers`); each worker reads 
 event loop, so a client that stalls or trickles holds no thread (D-063). The protocol adds what
 uvicorn lacks: a deadline for the request line and headers (408 request-timeout), gunicorn's header
 limits (D-050), a 411 length-required for an HTTP/1.0 body without a length (D-085), and JSON for every
-answer the server itself gives (400 malformed-request).
+answer the server itself gives (400 malformed-request). A request that arrives whole in one read is
+answered in that read, without an ASGI task (D-090).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn_worker import UvicornWorker
 
 from reference_server.server.buffered_wsgi import error_message
@@ -97,6 +98,8 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.header_count = 0
         self.head_size = 0
         self.refusal = "malformed-request"  # the code of a request the parser stops at
+        self.starting_head = False  # within uvicorn's on_headers_complete
+        self.waiting: tuple[Any, Any] | None = None  # (cycle, app) of a request waiting for the read's end
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's head; closing the connection lingers."""
@@ -142,6 +145,12 @@ class GatewayHttpProtocol(HttpToolsProtocol):
                 self._send_error("malformed-request")
                 return
         super().data_received(data)
+        if (
+            self.waiting is not None
+        ):  # its body is not whole: its ASGI task reads the rest, within its deadline
+            cycle, app = self.waiting
+            self.waiting = None
+            super()._start_asgi_task(cycle, app)
 
     def send_400_response(self, msg: str) -> None:
         """A request the parser stops at is answered in JSON: 400 malformed-request when it cannot be
@@ -182,7 +191,63 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         if version == "1.0" and unframed_http10_post(self.parser.get_method(), self.headers):
             self.refusal = "length-required"
             raise LengthRequired  # the parser stops; data_received answers through send_400_response
-        super().on_headers_complete()
+        self.starting_head = True
+        try:
+            super().on_headers_complete()
+        finally:
+            self.starting_head = False
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        """A request whose head has just been parsed waits for the end of this read (D-090): whole by
+        then, it is answered at once (_answer_at_once); if not, its ASGI task starts as uvicorn's would,
+        and reads the rest within the body's deadline. A 100-continue, a client that does not read its
+        answers (writing paused) and a connection that is closing keep uvicorn's way."""
+        if self.transport.is_closing():
+            return  # no other request is read on a connection that is closing (LingeringTransport)
+        if (
+            self.starting_head
+            and app is self.app
+            and not (cycle.waiting_for_100_continue or self.flow.write_paused)
+        ):
+            self.waiting = (cycle, app)
+            return
+        super()._start_asgi_task(cycle, app)
+
+    def on_message_complete(self) -> None:
+        """The request is whole: one that waits for the end of the read is answered now, in order."""
+        super().on_message_complete()
+        if self.waiting is not None and self.waiting[0] is self.cycle:
+            cycle, app = self.waiting
+            self.waiting = None
+            answer = self.app.answer_whole(cycle.scope, bytes(cycle.body))
+            if answer is None:
+                super()._start_asgi_task(cycle, app)
+            else:
+                cycle.body = bytearray()
+                self._answer_at_once(cycle, *answer)
+
+    def _answer_at_once(
+        self, cycle: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
+        """Write the answer as uvicorn's ASGI send would: the server's default headers, then the app's,
+        `connection: close` when the connection does not stay open; then complete the cycle."""
+        content = [STATUS_LINE[status]]
+        closing = False  # the app's headers close the connection
+        for name, value in [*self.server_state.default_headers, *headers]:
+            closing = closing or (name == b"connection" and b"close" in value.lower())
+            content += [name, b": ", value, b"\r\n"]
+        if closing:
+            cycle.keep_alive = False
+        elif not cycle.keep_alive:
+            content.append(b"connection: close\r\n")
+        content.append(b"\r\n")
+        if cycle.scope["method"] != "HEAD":
+            content.append(body)
+        cycle.response_started = cycle.response_complete = True
+        self.transport.write(b"".join(content))
+        if not cycle.keep_alive:
+            self.transport.close()
+        cycle.on_response()
 
     def on_response_complete(self) -> None:
         """Between requests uvicorn's keep-alive timeout closes an idle connection."""
