@@ -204,9 +204,10 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         answers (writing paused) and a connection that is closing keep uvicorn's way."""
         if self.transport.is_closing():
             return  # no other request is read on a connection that is closing (LingeringTransport)
+        answers_whole = app is self.app and hasattr(app, "answer_whole")  # a BufferedWSGI, or one like it
         if (
             self.starting_head
-            and app is self.app
+            and answers_whole
             and not (cycle.waiting_for_100_continue or self.flow.write_paused)
         ):
             self.waiting = (cycle, app)

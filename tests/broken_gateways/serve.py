@@ -62,6 +62,10 @@ class PortDispatcher:
         if scope["type"] == "http":
             await self.by_port[scope["server"][1]](scope, receive, send)
 
+    def answer_whole(self, scope: dict[str, Any], body: bytes) -> Any:
+        """Answer a request read whole with its port's gateway, as the reference's server does (D-090)."""
+        return self.by_port[scope["server"][1]].answer_whole(scope, body)
+
 
 def serve(names: list[str], directory: Path, token: str) -> None:
     """Serve the gateways NAMES until stopped."""
