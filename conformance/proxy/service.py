@@ -96,15 +96,15 @@ async def _serve(options: ProxyOptions, upstream: Upstream, watch: Watch) -> Non
     host, port = parse_listen(options.listen)
     relay = Relay(upstream, watch.observe, watch.upstream_down, request_keep=BODY_LIMIT + 1)
     server = await asyncio.start_server(relay.serve, host, port, limit=LINE_LIMIT)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a stop right after it is heard
+        loop.add_signal_handler(signum, stop.set)
     address = server.sockets[0].getsockname()
     shown = f"[{address[0]}]" if ":" in address[0] else address[0]
     print(f"Listening at http://{shown}:{address[1]}", flush=True)
     print(f"Forwarding to {upstream.base_url}; checking each exchange under {WEBHOOK_PREFIX}", flush=True)
     print(READY_LINE, flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     server.close()  # open connections are cancelled as asyncio.run ends, not waited for
 
