@@ -63,6 +63,7 @@ def divide(target: Target, properties: bool) -> tuple[Roles, Lanes]:
 # Collections less often than Python's default (700, 10, 10): the property checks alone allocate millions
 # of short-lived objects (Hypothesis, schemathesis), and the kit's process and lanes keep few cycles.
 GC_THRESHOLDS = (20_000, 20, 20)
+_PROCESS_THRESHOLDS = gc.get_threshold()
 
 
 def _settle_heap() -> None:
@@ -71,6 +72,13 @@ def _settle_heap() -> None:
     copy its pages), and the collections that remain come less often."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def release_heap() -> None:
+    """After the lanes: the process's objects and collections as they were before the first fork (a
+    process that runs the kit in a larger session, the pytest plugin's, goes on with its own)."""
+    gc.unfreeze()
+    gc.set_threshold(*_PROCESS_THRESHOLDS)
 
 
 class Fork:

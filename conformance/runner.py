@@ -17,7 +17,7 @@ import requests
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from conformance.embedded_gateway import ROLE_WEBHOOKS, GatewayStartError, config_toml, running_gateway
-from conformance.lanes import Lanes, divide
+from conformance.lanes import Lanes, divide, release_heap
 from conformance.plugin import KitPlugin
 from conformance.pool import WebhookPools
 from conformance.preflight import diagnose
@@ -245,6 +245,7 @@ def _session(
         finally:
             scenario_lane.stop()
             properties.stop()
+            release_heap()
     return plugin, int(status)
 
 
