@@ -38,6 +38,7 @@ from conformance.reports.files import unwritable_option, write_html, write_json
 from conformance.reports.summary import report_data
 from conformance.results import USAGE_ERROR, by_requirement, exit_code
 from conformance.scenario_lane import LanePlugin
+from conformance.step_lookup import StepLookup
 from conformance.steps.fixtures import POOLS_KEY
 from conformance.target import Target, TargetError, Webhook, build_target, load_profile
 from webhook_spec.requirements import requirements
@@ -238,7 +239,7 @@ def _session(
     )
     properties = _PropertySettings(target, options, pools, lanes.properties)
     scenario_lane = LanePlugin(plugin, lanes.scenarios, target.paced)
-    plugins = [plugin, properties, scenario_lane] + ([] if options.verbose else [progress])
+    plugins = [plugin, properties, scenario_lane, StepLookup()] + ([] if options.verbose else [progress])
     with _hypothesis_home():
         try:
             status = pytest.main(_pytest_args(options), plugins=plugins)
