@@ -125,6 +125,14 @@ class PlainHttp:
     Only for http:// without a proxy (TargetClient decides); requests sends the others.
     """
 
+    @classmethod
+    def for_session(
+        cls, base_url: str, session: requests.Session, timeout: float | tuple[float, float]
+    ) -> PlainHttp | None:
+        """The transport for `session`'s requests to `base_url`, or None where requests must send them (https,
+        a proxy)."""
+        return cls(base_url, timeout) if urlsplit(base_url).scheme == "http" and not session.proxies else None
+
     def __init__(self, base_url: str, timeout: float | tuple[float, float]) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "", parts.port or 80
@@ -215,8 +223,7 @@ class TargetClient:
         self.observer = observer  # told each request's path (password and all) and exchange
         self.session = environment_session(base_url)
         self.exchanges: list[Exchange] = []
-        plain = urlsplit(base_url).scheme == "http" and not self.session.proxies
-        self.plain = PlainHttp(base_url, timeout) if plain else None  # else requests sends
+        self.plain = PlainHttp.for_session(base_url, self.session, timeout)  # None: requests sends
 
     def connect_from(self, source_address: str) -> None:
         """Send the following requests from `source_address`."""

@@ -4,11 +4,13 @@ import gzip
 import socket
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 import requests
 
 from conformance.client import TargetClient
+from conformance.control_client import ControlClient, ControlError
 
 SIGNAL = b'{"ticker": "AMD", "action": "buy"}'
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -138,3 +140,32 @@ def test_a_connection_the_target_closed_is_replaced_and_an_open_one_kept():
     time.sleep(0.1)  # the target's close arrives
     assert client.send("POST", "/", SIGNAL).status == 200  # not a ConnectionError: a new connection
     assert server.connections == 2
+
+
+def _answer(status: str, content_type: str, body: bytes) -> bytes:
+    head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        _answer("200 OK", "application/json", b'{"equity": 1.5, "n": 2, "name": "\xc3\xa9"}'),
+        _answer("404 Not Found", "application/json", b'{"error": "x"}'),
+        _answer("200 OK", "text/plain", b"abc"),
+    ],
+)
+def test_the_control_client_reads_answers_as_over_requests(answer):
+    def outcome(plain: bool) -> tuple[bytes, object]:
+        server = RawServer([answer])
+        client = ControlClient(server.url, "token")
+        if not plain:
+            client.plain = None
+        try:
+            result: object = client.request("PUT", "/accounts/a b", {"equity": Decimal("1.5")}, {"x": "1"})
+        except ControlError as error:
+            result = str(error).replace(server.url, "URL")
+        client.close()
+        return server.received[0], result
+
+    assert outcome(plain=True) == outcome(plain=False)
