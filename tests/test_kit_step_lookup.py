@@ -44,17 +44,26 @@ def it_is_even(number):
 """
 
 
-def test_each_step_text_is_looked_up_once_and_bound_to_its_own_definition(tmp_path, monkeypatch):
+class CheckedLookup(StepLookup):
+    """StepLookup, checked against pytest-bdd's own lookup at every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[tuple[str, str]] = []
+
+    def find(self, step, fixturemanager, node):
+        found = super().find(step, fixturemanager, node)
+        assert found == list(self._original(step=step, fixturemanager=fixturemanager, node=node))
+        self.steps.append((step.type, step.name))
+        self.memo_size = len(self._found)
+        return found
+
+
+def test_each_step_text_is_matched_once_and_bound_to_the_definition_pytest_bdd_finds(tmp_path):
     (tmp_path / "numbers.feature").write_text(FEATURE)
     (tmp_path / "test_numbers_lookup.py").write_text(textwrap.dedent(STEPS))
-    looked_up = []
     original = _BDD_SCENARIO.find_fixturedefs_for_step
-
-    def counted(step, fixturemanager, node):
-        looked_up.append((step.type, step.name))
-        return original(step=step, fixturemanager=fixturemanager, node=node)
-
-    monkeypatch.setattr(_BDD_SCENARIO, "find_fixturedefs_for_step", counted)
+    lookup = CheckedLookup()
     plugins_as_the_kit_loads_them = ["--disable-plugin-autoload", "-p", "pytest_bdd.plugin"]
     status = pytest.main(
         [
@@ -66,13 +75,8 @@ def test_each_step_text_is_looked_up_once_and_bound_to_its_own_definition(tmp_pa
             str(tmp_path),
             *plugins_as_the_kit_loads_them,
         ],
-        plugins=[StepLookup()],
+        plugins=[lookup],
     )
     assert status == pytest.ExitCode.OK  # "it is even" found its own definition
-    assert sorted(looked_up) == [
-        ("given", "the number 1"),
-        ("given", "the number 2"),
-        ("then", "it is 1"),
-        ("then", "it is even"),
-    ]
-    assert _BDD_SCENARIO.find_fixturedefs_for_step is counted
+    assert len(lookup.steps) == 6 and lookup.memo_size == 4  # "the number 1", "it is 1" twice each
+    assert _BDD_SCENARIO.find_fixturedefs_for_step is original
