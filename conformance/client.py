@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.cookies import MockRequest, MockResponse, RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_netrc_auth
 from urllib3 import HTTPHeaderDict, HTTPResponse
@@ -165,8 +166,11 @@ class PlainHttp:
             connection.sock.settimeout(self.read_timeout)
         return connection
 
-    def send(self, request: requests.PreparedRequest) -> tuple[int, CaseInsensitiveDict, bytes, float]:
-        """The response's status, headers and (decoded) body, and the seconds until its head came."""
+    def send(
+        self, request: requests.PreparedRequest, cookies: RequestsCookieJar | None = None
+    ) -> tuple[int, CaseInsensitiveDict, bytes, float]:
+        """The response's status, headers and (decoded) body, and the seconds until its head came; the
+        cookies it sets go to `cookies`, as requests keeps them in its session."""
         connection = self._connected(request)
         started = time.perf_counter()
         try:
@@ -180,6 +184,8 @@ class PlainHttp:
             raise requests.ConnectionError(error, request=request) from None
         elapsed = time.perf_counter() - started
         headers = HTTPHeaderDict(response.msg.items())
+        if cookies is not None and "set-cookie" in headers:
+            cookies.extract_cookies(MockResponse(response.msg), MockRequest(request))
         try:
             body = response.read()
         except TimeoutError as error:
@@ -241,7 +247,7 @@ class TargetClient:
         request = requests.Request(method, self.base_url + path, data=body or None, headers=headers or {})
         prepared = self.session.prepare_request(request)
         if self.plain is not None:
-            status, response_headers, content, elapsed = self.plain.send(prepared)
+            status, response_headers, content, elapsed = self.plain.send(prepared, self.session.cookies)
         else:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
             status, content, elapsed = (

@@ -67,7 +67,9 @@ class ControlClient:
         if self.plain is None:
             response = self.send(method, path, body, params)
             return response.status_code, response.text
-        status, _, content, _ = self.plain.send(self._prepared(method, path, body, params))
+        status, _, content, _ = self.plain.send(
+            self._prepared(method, path, body, params), self.session.cookies
+        )
         return status, content.decode("utf-8", "replace")  # the API answers JSON: UTF-8
 
     def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:

@@ -169,3 +169,20 @@ def test_the_control_client_reads_answers_as_over_requests(answer):
         return server.received[0], result
 
     assert outcome(plain=True) == outcome(plain=False)
+
+
+def test_cookies_the_target_sets_go_back_as_requests_sends_them():
+    sets_a_cookie = b"HTTP/1.1 200 OK\r\nSet-Cookie: lb=node-2; Path=/\r\nContent-Length: 2\r\n\r\n{}"
+
+    def second_request(client_kind: str) -> bytes:
+        server = RawServer([sets_a_cookie, ANSWER])
+        client = TargetClient(server.url, timeout=2.0)
+        if client_kind == "requests":
+            client.plain = None
+        client.send("POST", "/", SIGNAL)
+        client.send("POST", "/", SIGNAL)
+        client.close()
+        return server.received[1]
+
+    assert b"Cookie: lb=node-2" in second_request("plain")
+    assert second_request("plain") == second_request("requests")
