@@ -173,15 +173,7 @@ class PlainHttp:
         cookies it sets go to `cookies`, as requests keeps them in its session."""
         connection = self._connected(request)
         started = time.perf_counter()
-        try:
-            connection.request(request.method or "GET", request.path_url, request.body, dict(request.headers))
-            response = connection.getresponse()
-        except TimeoutError as error:
-            self.close()
-            raise requests.ReadTimeout(error, request=request) from None
-        except (http.client.HTTPException, OSError) as error:
-            self.close()
-            raise requests.ConnectionError(error, request=request) from None
+        response = self._response(connection, request, request.method or "GET", request.path_url)
         elapsed = time.perf_counter() - started
         headers = HTTPHeaderDict(response.msg.items())
         if cookies is not None and "set-cookie" in headers:
@@ -197,6 +189,21 @@ class PlainHttp:
         if "content-encoding" in headers:
             body = _decoded(body, headers, request)
         return response.status, CaseInsensitiveDict(headers), body, elapsed
+
+    def _response(
+        self, connection: _OneWriteConnection, request: requests.PreparedRequest, method: str, url: str
+    ) -> http.client.HTTPResponse:
+        """Send `request` to `url` (its path: a failure's traceback names it) and read its response's head;
+        requests' exception when none comes."""
+        try:
+            connection.request(method, url, request.body, dict(request.headers))
+            return connection.getresponse()
+        except TimeoutError as error:
+            self.close()
+            raise requests.ReadTimeout(error, request=request) from None
+        except (http.client.HTTPException, OSError) as error:
+            self.close()
+            raise requests.ConnectionError(error, request=request) from None
 
     def close(self) -> None:
         """Close the connection (the next request opens another)."""
