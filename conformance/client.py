@@ -120,8 +120,8 @@ class _OneWriteConnection(http.client.HTTPConnection):
 
 class PlainHttp:
     """Sends a request requests prepared over one kept-alive connection to a plain-HTTP target, as requests'
-    adapter would (the same bytes, the same response headers and body, requests' exceptions), at a quarter of
-    its CPU: 100 µs a request where requests takes 400, for the thousands the kit sends.
+    adapter would (the same bytes, the same response headers and body, requests' exceptions), for less CPU:
+    TargetClient.send takes 255 µs where it took 420 through requests, for the thousands the kit sends.
 
     Only for http:// without a proxy (TargetClient decides); requests sends the others.
     """

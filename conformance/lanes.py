@@ -75,8 +75,8 @@ def _settle_heap() -> None:
 
 
 def release_heap() -> None:
-    """After the lanes: the process's objects and collections as they were before the first fork (a
-    process that runs the kit in a larger session, the pytest plugin's, goes on with its own)."""
+    """After the lanes: the process's objects and collections as they were before the first fork, for a
+    process that goes on after the run (one that calls the runner, a test say)."""
     gc.unfreeze()
     gc.set_threshold(*_PROCESS_THRESHOLDS)
 
