@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.client import Exchange
-from webhook_spec.openapi import documented_statuses, response_validator
+from webhook_spec.openapi import documented_statuses, fast_response_validator, response_validator
 
 
 def response_problems(exchange: Exchange) -> list[str]:
@@ -22,9 +22,21 @@ def response_problems(exchange: Exchange) -> list[str]:
         body = exchange.json()
     except ValueError as error:
         return [f"the body is not strict JSON: {error}"]
+    if _conforms(method, exchange.status, body):
+        return []
     validator = response_validator(method, exchange.status)
     if validator is None:
         return []
     return [
         f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}" for e in validator.iter_errors(body)
     ]
+
+
+def _conforms(method: str, status: int, body: object) -> bool:
+    """Whether jsonschema-rs finds `body` conforming (the verdict of `response_validator`, 100 times sooner);
+    False when it cannot read the body (a lone surrogate, which Python's JSON reads from an escape)."""
+    fast = fast_response_validator(method, status)
+    try:
+        return fast is None or fast.is_valid(body)
+    except ValueError:
+        return False

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from conformance.client import environment_session
+import requests
 
-if TYPE_CHECKING:
-    import requests
+from conformance.client import PlainHttp, environment_session
 
 CONTROL_PREFIX = "/control"
 
@@ -44,30 +43,47 @@ class ControlClient:
         self.timeout = timeout
         self.session = environment_session(self.base)
         self.session.headers["Authorization"] = f"Bearer {token}"
+        self.plain = PlainHttp.for_session(self.base, self.session, timeout)  # None: requests sends
+
+    def _prepared(
+        self, method: str, path: str, body: Any, params: dict[str, Any] | None
+    ) -> requests.PreparedRequest:
+        data = None if body is None else json.dumps(body, default=_json_default)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        request = requests.Request(method, self.base + path, data=data, params=params, headers=headers)
+        return self.session.prepare_request(request)
 
     def send(
         self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> requests.Response:
         """Send one request and return the response, whatever its status."""
-        data = None if body is None else json.dumps(body, default=_json_default)
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        return self.session.request(
-            method, self.base + path, data=data, params=params, headers=headers, timeout=self.timeout
+        prepared = self._prepared(method, path, body, params)
+        return self.session.send(prepared, timeout=self.timeout)
+
+    def _status_and_text(
+        self, method: str, path: str, body: Any, params: dict[str, Any] | None
+    ) -> tuple[int, str]:
+        """Send one request (over PlainHttp where it can): the answer's status and text."""
+        if self.plain is None:
+            response = self.send(method, path, body, params)
+            return response.status_code, response.text
+        status, _, content, _ = self.plain.send(
+            self._prepared(method, path, body, params), self.session.cookies
         )
+        return status, content.decode("utf-8", "replace")  # the API answers JSON: UTF-8
 
     def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         """Send one request; a non-2xx answer raises ControlError with the response text."""
-        response = self.send(method, path, body, params)
-        if not 200 <= response.status_code < 300:
+        status, text = self._status_and_text(method, path, body, params)
+        if not 200 <= status < 300:
             raise ControlError(
-                f"control API {method} {CONTROL_PREFIX}{path} answered {response.status_code}: "
-                f"{response.text[:1000]}"
+                f"control API {method} {CONTROL_PREFIX}{path} answered {status}: {text[:1000]}"
             )
         try:
-            return json.loads(response.text, parse_float=Decimal)
+            return json.loads(text, parse_float=Decimal)
         except ValueError:
             raise ControlError(
-                f"control API {method} {CONTROL_PREFIX}{path} answered non-JSON: {response.text[:300]!r}"
+                f"control API {method} {CONTROL_PREFIX}{path} answered non-JSON: {text[:300]!r}"
             ) from None
 
     def reset(self) -> dict:
@@ -134,5 +150,7 @@ class ControlClient:
         return self.request("GET", "/log", params=params)["entries"]
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connections."""
         self.session.close()
+        if self.plain is not None:
+            self.plain.close()

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,9 +153,15 @@ def _wait_group_gone(pgid: int, timeout: float) -> None:
         time.sleep(0.02)
 
 
-def start_server(command: Sequence[str], cwd: Path | None = None, timeout: float = 30.0) -> RunningGateway:
+def start_server(
+    command: Sequence[str],
+    cwd: Path | None = None,
+    timeout: float = 30.0,
+    while_starting: Callable[[], object] | None = None,
+) -> RunningGateway:
     """Start `command`, a server that announces itself as the gateway does, in its own session (so
-    that the gateway and its workers can be signalled together); return once it is ready."""
+    that the gateway and its workers can be signalled together); return once it is ready. The caller's
+    `while_starting` runs meanwhile, on the CPU the server's start leaves idle."""
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -167,6 +173,12 @@ def start_server(command: Sequence[str], cwd: Path | None = None, timeout: float
     )
     server = RunningGateway(process)
     threading.Thread(target=server._read_output, daemon=True).start()
+    if while_starting is not None:
+        try:
+            while_starting()
+        except BaseException:
+            server.kill_group()
+            raise
     server.ready.wait(timeout)
     if not server.base_url or process.poll() is not None:
         server.kill_group()
@@ -176,10 +188,13 @@ def start_server(command: Sequence[str], cwd: Path | None = None, timeout: float
 
 @contextmanager
 def serving(
-    command: Sequence[str], cwd: Path | None = None, timeout: float = 30.0
+    command: Sequence[str],
+    cwd: Path | None = None,
+    timeout: float = 30.0,
+    while_starting: Callable[[], object] | None = None,
 ) -> Iterator[RunningGateway]:
     """Serve `command` (see start_server) while the block runs; stop its whole process group afterwards."""
-    server = start_server(command, cwd, timeout)
+    server = start_server(command, cwd, timeout, while_starting)
     try:
         yield server
     finally:
@@ -194,8 +209,12 @@ def gateway_command(args: Sequence[str] = ()) -> list[str]:
 
 @contextmanager
 def running_gateway(
-    args: Sequence[str] = (), cwd: Path | None = None, timeout: float = 30.0
+    args: Sequence[str] = (),
+    cwd: Path | None = None,
+    timeout: float = 30.0,
+    while_starting: Callable[[], object] | None = None,
 ) -> Iterator[RunningGateway]:
-    """Serve `python -m reference_server serve --port 0 ARGS` on loopback while the block runs."""
-    with serving(gateway_command(args), cwd, timeout) as gateway:
+    """Serve `python -m reference_server serve --port 0 ARGS` on loopback while the block runs (see
+    start_server for `while_starting`)."""
+    with serving(gateway_command(args), cwd, timeout, while_starting) as gateway:
         yield gateway

@@ -89,3 +89,11 @@ def drawn_bodies(mode: GenerationMode, count: int, seed_value: int) -> list[tupl
     with suppress(_Enough):
         draw()
     return list(drawn.items())
+
+
+def warm_up() -> None:
+    """Draw one body of each mode (about 0.3 s): what every later draw reuses is then built (the operation
+    loaded, the signal schema canonicalized, its strategies and validator), here and in a fork of this
+    process, whose own draws are as random as before."""
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        drawn_bodies(mode, 1, 0)

@@ -4,6 +4,7 @@ inbox their outcomes come back through."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 import threading
@@ -59,6 +60,27 @@ def divide(target: Target, properties: bool) -> tuple[Roles, Lanes]:
     return webhooks, Lanes(property_hooks, scenarios)
 
 
+# Collections less often than Python's default (700, 10, 10): the property checks alone allocate millions
+# of short-lived objects (Hypothesis, schemathesis), and the kit's process and lanes keep few cycles.
+GC_THRESHOLDS = (20_000, 20, 20)
+_PROCESS_THRESHOLDS = gc.get_threshold()
+
+
+def _settle_heap() -> None:
+    """Before a fork: what the kit built so far (its imports, the collected scenarios) lives as long as the
+    run, so no collection walks it again, in the kit's process nor in the lanes (whose walks would also
+    copy its pages), and the collections that remain come less often."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def release_heap() -> None:
+    """After the lanes: the process's objects and collections as they were before the first fork, for a
+    process that goes on after the run (one that calls the runner, a test say)."""
+    gc.unfreeze()
+    gc.set_threshold(*_PROCESS_THRESHOLDS)
+
+
 class Fork:
     """A lane's process, a fork of the kit's (it starts at once, with the session as it is), and the
     inbox of what it sends: `body(*args, sender)` runs in it and sends (key, value) pairs."""
@@ -68,6 +90,7 @@ class Fork:
         self.process = multiprocessing.get_context("fork").Process(
             target=body, args=(*args, sender), daemon=True
         )
+        _settle_heap()
         sys.stdout.flush()  # what the kit printed so far, or the lane would print it again when it ends
         sys.stderr.flush()
         with warnings.catch_warnings():  # Python 3.12+: the fork copies only this thread, as intended

@@ -7,12 +7,13 @@ from typing import Any
 from urllib.parse import urljoin
 from uuid import UUID
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from webhook_spec.paths import schema_file
-from webhook_spec.signal_schema import format_checker, signal_schema
+from webhook_spec.signal_schema import FORMAT_CHECKS, format_checker, signal_schema
 
 SIGNAL_REF = "./signal.schema.json"
 WEBHOOK_PATH = "/trading/webhook/{uuid}/{password}"  # the one path of openapi.yaml
@@ -34,7 +35,12 @@ def _unescape(segment: str) -> str:
 
 
 def _is_uuid(value: object) -> bool:
-    return not isinstance(value, str) or str(UUID(value)) == value.lower()
+    if not isinstance(value, str):
+        return True
+    try:
+        return str(UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 class OpenApiDocument:
@@ -60,21 +66,38 @@ class OpenApiDocument:
             node = target
         return node
 
+    def _resources(self) -> list[tuple[str, dict[str, Any]]]:
+        """The document at its own URI, and the signal schema at its relative and absolute ids."""
+        signal = signal_schema()
+        return [
+            (self.base_uri, self.document),
+            (urljoin(self.base_uri, SIGNAL_REF), signal),
+            (signal["$id"], signal),
+        ]
+
     @cached_property
     def registry(self) -> Registry:
-        """The document at its own URI, and the signal schema at its relative and absolute ids."""
-        signal = Resource.from_contents(signal_schema())
-        own = Resource(contents=self.document, specification=DRAFT202012)
+        """The resources of `_resources`, for the jsonschema validators."""
         return Registry().with_resources(
-            [(self.base_uri, own), (urljoin(self.base_uri, SIGNAL_REF), signal), (signal.id(), signal)]
+            (uri, Resource(contents=contents, specification=DRAFT202012))
+            for uri, contents in self._resources()
         )
 
     def validator_at(self, pointer: str) -> Draft202012Validator:
         """A validator for the schema at `pointer` in the document (formats asserted)."""
         checker = format_checker()
-        checker.checks("uuid", raises=ValueError)(_is_uuid)
+        checker.checks("uuid")(_is_uuid)
         return Draft202012Validator(
             {"$ref": f"{self.base_uri}#{pointer}"}, registry=self.registry, format_checker=checker
+        )
+
+    def fast_validator_at(self, pointer: str) -> jsonschema_rs.Draft202012Validator:
+        """`validator_at(pointer)` compiled by jsonschema-rs, with the same format checks: says only valid or
+        not, about 100 times faster on a conforming body."""
+        registry = jsonschema_rs.Registry(self._resources())
+        formats = {**FORMAT_CHECKS, "uuid": _is_uuid}
+        return jsonschema_rs.Draft202012Validator(
+            {"$ref": f"{self.base_uri}#{pointer}"}, registry=registry, validate_formats=True, formats=formats
         )
 
     def _operation_pointer(self, path: str, method: str) -> str | None:
@@ -96,15 +119,27 @@ class OpenApiDocument:
         pointer = None if body is None else self._json_schema_pointer(f"{operation}/requestBody", body)
         return None if pointer is None else self.validator_at(pointer)
 
-    @cache  # noqa: B019 - as above
-    def response_validator(self, path: str, method: str, status: int) -> Draft202012Validator | None:
-        """The validator of a documented JSON response body, or None when the status is undocumented."""
+    def _response_pointer(self, path: str, method: str, status: int) -> str | None:
+        """Where the schema of a documented JSON response body is, or None when the status is undocumented."""
         operation = self._operation_pointer(path, method)
         responses = {} if operation is None else self.document["paths"][path][method.lower()]["responses"]
         if str(status) not in responses:
             return None
-        pointer = self._json_schema_pointer(f"{operation}/responses/{status}", responses[str(status)])
+        return self._json_schema_pointer(f"{operation}/responses/{status}", responses[str(status)])
+
+    @cache  # noqa: B019 - as above
+    def response_validator(self, path: str, method: str, status: int) -> Draft202012Validator | None:
+        """The validator of a documented JSON response body, or None when the status is undocumented."""
+        pointer = self._response_pointer(path, method, status)
         return None if pointer is None else self.validator_at(pointer)
+
+    @cache  # noqa: B019 - as above
+    def fast_response_validator(
+        self, path: str, method: str, status: int
+    ) -> jsonschema_rs.Draft202012Validator | None:
+        """`response_validator`'s schema compiled by jsonschema-rs (`fast_validator_at`)."""
+        pointer = self._response_pointer(path, method, status)
+        return None if pointer is None else self.fast_validator_at(pointer)
 
     def documented_statuses(self, path: str, method: str) -> frozenset[int]:
         """The statuses the document gives for a method on a path."""
@@ -141,6 +176,11 @@ def validator_at(pointer: str) -> Draft202012Validator:
 def response_validator(method: str, status: int) -> Draft202012Validator | None:
     """The validator of a documented webhook response body, or None when the status is undocumented."""
     return WEBHOOK_API.response_validator(WEBHOOK_PATH, method, status)
+
+
+def fast_response_validator(method: str, status: int) -> jsonschema_rs.Draft202012Validator | None:
+    """`response_validator(method, status)` compiled by jsonschema-rs: valid or not, fast."""
+    return WEBHOOK_API.fast_response_validator(WEBHOOK_PATH, method, status)
 
 
 def documented_statuses(method: str) -> frozenset[int]:

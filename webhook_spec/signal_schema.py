@@ -84,11 +84,15 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
+# The two formats the schema relies on, asserted with no optional dependencies, by either engine.
+FORMAT_CHECKS = {"date": _is_date, "date-time": _is_date_time}
+
+
 def format_checker() -> FormatChecker:
-    """Assert the two formats the schema relies on, with no optional dependencies."""
+    """Assert FORMAT_CHECKS in the jsonschema validator."""
     checker = FormatChecker(formats=())
-    checker.checks("date")(_is_date)
-    checker.checks("date-time")(_is_date_time)
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
     return checker
 
 
@@ -106,5 +110,4 @@ def fast_signal_validator() -> jsonschema_rs.Draft202012Validator:
     accept path never pays for the error search; tests/test_validation_engines.py holds the two to
     the same verdict.
     """
-    formats = {"date": _is_date, "date-time": _is_date_time}
-    return jsonschema_rs.Draft202012Validator(signal_schema(), validate_formats=True, formats=formats)
+    return jsonschema_rs.Draft202012Validator(signal_schema(), validate_formats=True, formats=FORMAT_CHECKS)
