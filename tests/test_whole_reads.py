@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 import socket
+import threading
 import time
 
 import pytest
+import requests
 
 from reference_server.config import BODY_LIMIT_BYTES
 from tests.gateways import HOOKS, gateway_process
@@ -93,3 +95,25 @@ def test_a_head_request_sent_whole_gets_no_body_and_the_connection_goes_on(gatew
     assert first.endswith(b"\r\n\r\n"), "the HEAD answer carries a body"
     assert second.startswith(b"404 ")
     assert json.loads(second.partition(b"\r\n\r\n")[2])["messageCode"] == "not-found"
+
+
+@pytest.mark.decision("D-090")
+def test_a_client_that_pipelines_thousands_of_requests_without_reading_holds_up_no_one(gateway):
+    """Answers written at once pile up only until the connection's writing pauses; the rest wait their
+    turn as uvicorn's pipeline, so the flood is answered whole and in order, and another client at once."""
+    count = 5000
+    flood = (_post(UNKNOWN_WEBHOOK, SIGNAL, close=False) + SIGNAL) * count
+    last = f"GET {UNKNOWN_WEBHOOK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as sock:
+        sending = threading.Thread(target=sock.sendall, args=(flood + last,))
+        sending.start()
+        time.sleep(1)  # the flooding client reads nothing yet
+        other = requests.post(gateway.base_url + HOOKS["stocks"].path, data=SIGNAL, timeout=5)
+        assert other.status_code == 200
+        sock.settimeout(30)
+        answer = b""
+        while chunk := sock.recv(1 << 20):
+            answer += chunk
+        sending.join(timeout=30)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"404"] * count + [b"400"]
