@@ -100,6 +100,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.refusal = "malformed-request"  # the code of a request the parser stops at
         self.starting_head = False  # within uvicorn's on_headers_complete
         self.waiting: tuple[Any, Any] | None = None  # (cycle, app) of a request waiting for the read's end
+        self.answers_whole = hasattr(self.app, "answer_whole")  # a BufferedWSGI, or an app like it
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's head; closing the connection lingers."""
@@ -129,7 +130,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
 
     def _send_error(self, code: str) -> None:
         status, headers, body = error_message(code)
-        head = [f"HTTP/1.1 {status} {_PHRASES.get(status, '')}\r\n".encode()]
+        head = [STATUS_LINE[status]]
         head += [name + b": " + value + b"\r\n" for name, value in headers]
         self.transport.write(b"".join(head) + b"\r\n" + body)
         self.transport.close()
@@ -204,10 +205,10 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         answers (writing paused) and a connection that is closing keep uvicorn's way."""
         if self.transport.is_closing():
             return  # no other request is read on a connection that is closing (LingeringTransport)
-        answers_whole = app is self.app and hasattr(app, "answer_whole")  # a BufferedWSGI, or one like it
         if (
             self.starting_head
-            and answers_whole
+            and self.answers_whole
+            and app is self.app
             and not (cycle.waiting_for_100_continue or self.flow.write_paused)
         ):
             self.waiting = (cycle, app)
@@ -254,9 +255,6 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         """Between requests uvicorn's keep-alive timeout closes an idle connection."""
         super().on_response_complete()
         self._disarm_header_deadline()
-
-
-_PHRASES = {400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 500: "Internal Server Error"}
 
 
 class GatewayWorker(UvicornWorker):
