@@ -40,3 +40,9 @@ def gateway_process(directory: Path, args: tuple[str, ...] = (), **gateway) -> R
     """Serve the test config from `directory` while the block runs."""
     with running_gateway(["--config", str(write_config(directory, **gateway)), *args]) as running:
         yield running
+
+
+def loopback_address(base_url: str) -> tuple[str, int]:
+    """The (host, port) a test gateway's `http://host:port` base URL names, for raw sockets."""
+    host, port = base_url.removeprefix("http://").rsplit(":", 1)
+    return host, int(port)

@@ -11,7 +11,7 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from tests.gateways import CONFIGURED, HOOKS
+from tests.gateways import CONFIGURED, HOOKS, loopback_address
 from webhook_spec import validate_body
 from webhook_spec.catalogue import error_codes
 from webhook_spec.corpus import case_body, corpus_cases
@@ -151,8 +151,7 @@ def test_a_chunked_body_over_64_kib_is_payload_too_large(gateway):
 
 def _raw_exchange(gateway, request: bytes) -> tuple[int, CaseInsensitiveDict, bytes]:
     """Send bytes that requests would refuse to build; read the answer until the server closes."""
-    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
+    with socket.create_connection(loopback_address(gateway.base_url), timeout=10) as connection:
         connection.sendall(request)
         answer = b""
         while chunk := connection.recv(65536):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.gateways import CONFIGURED, HOOKS, gateway_process
+from tests.gateways import CONFIGURED, HOOKS, gateway_process, loopback_address
 from webhook_spec.corpus import case_body, corpus_cases
 
 STOCKS = HOOKS["stocks"]
@@ -37,8 +37,7 @@ MALFORMED = [
 
 
 def _raw(base_url: str, request: bytes, wait: float = 3.0) -> bytes:
-    host, port = base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+    with socket.create_connection(loopback_address(base_url), timeout=wait) as sock:
         sock.sendall(request)
         answer = b""
         try:

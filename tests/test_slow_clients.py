@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bench.abuse.slow_clients import STALLS, slow_connections, time_signals
-from tests.gateways import HOOKS, gateway_process
+from tests.gateways import HOOKS, gateway_process, loopback_address
 from webhook_spec.catalogue import error_codes
 from webhook_spec.openapi import WEBHOOK_PREFIX
 
@@ -25,11 +25,6 @@ def strict_gateway(tmp_path_factory):
     args = ("--header-timeout", str(TIMEOUT), "--body-timeout", str(TIMEOUT))
     with gateway_process(tmp_path_factory.mktemp("slow"), args, rate_limits="100000/minute") as running:
         yield running
-
-
-def _address(gateway) -> tuple[str, int]:
-    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
-    return host, int(port)
 
 
 def _answer(sock: socket.socket, wait: float) -> tuple[float, bytes]:
@@ -55,7 +50,7 @@ def _assert_request_timeout(answer: bytes) -> None:
 @pytest.mark.parametrize("kind", sorted(STALLS))
 def test_signals_are_answered_while_500_slow_clients_are_held(strict_gateway, kind):
     url = strict_gateway.base_url + HOOKS["stocks"].path
-    with slow_connections(*_address(strict_gateway), 500, kind):
+    with slow_connections(*loopback_address(strict_gateway.base_url), 500, kind):
         timings = time_signals(url, 20, timeout=2.0)
     # Before D-063, four such connections kept every signal waiting until they gave up.
     assert None not in timings, timings
@@ -76,7 +71,7 @@ _STOCKS_HEAD = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Leng
     ids=["nothing sent", "an unfinished request line", "unfinished headers", "an unfinished body"],
 )
 def test_a_request_not_sent_in_time_is_request_timeout(strict_gateway, start):
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall(start)
         seconds, answer = _answer(sock, wait=TIMEOUT + 5)
     _assert_request_timeout(answer)
@@ -86,7 +81,7 @@ def test_a_request_not_sent_in_time_is_request_timeout(strict_gateway, start):
 @pytest.mark.decision("D-063")
 def test_a_trickled_body_is_request_timeout_though_bytes_keep_coming(strict_gateway):
     head = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall(head.encode())
         deadline = time.monotonic() + TIMEOUT + 5
         answer = b""
@@ -106,7 +101,7 @@ def test_a_trickled_body_is_request_timeout_though_bytes_keep_coming(strict_gate
 @pytest.mark.decision("D-063")
 def test_a_second_request_on_a_kept_alive_connection_has_its_own_deadline(strict_gateway):
     request = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SIGNAL)}\r\n\r\n"
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall(request.encode() + SIGNAL)
         sock.settimeout(5)
         first = b""
@@ -121,7 +116,7 @@ def test_a_second_request_on_a_kept_alive_connection_has_its_own_deadline(strict
 @pytest.mark.decision("D-010")
 def test_a_declared_length_over_the_limit_is_refused_without_waiting_for_the_body(strict_gateway):
     head = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n"
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall(head.encode())
         seconds, answer = _answer(sock, wait=5)
     status_line, _, rest = answer.partition(b"\r\n")
@@ -135,7 +130,7 @@ def test_a_client_still_sending_a_refused_body_reads_its_413_not_a_reset(strict_
     """The gateway answers a body declared too large before it arrives and closes; a client (or a proxy)
     that goes on sending it must still read the answer, not a reset that destroys it."""
     head = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall(head.encode() + b"{" + b" " * 1023)
         time.sleep(0.3)  # the 413 is sent and the server closes its side
         sock.sendall(b" " * 1_047_552)  # the rest of the body, as a sender that does not read first
@@ -147,7 +142,7 @@ def test_a_client_still_sending_a_refused_body_reads_its_413_not_a_reset(strict_
 def test_pipelined_requests_are_answered_in_order(strict_gateway):
     one = f"POST {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(SIGNAL)}\r\n\r\n"
     last = f"GET {HOOKS['stocks'].path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    with socket.create_connection(_address(strict_gateway)) as sock:
+    with socket.create_connection(loopback_address(strict_gateway.base_url)) as sock:
         sock.sendall((one.encode() + SIGNAL) * 2 + last.encode())
         _, answer = _answer(sock, wait=5)
     statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from reference_server.config import BODY_LIMIT_BYTES
-from tests.gateways import HOOKS, gateway_process
+from tests.gateways import HOOKS, gateway_process, loopback_address
 from webhook_spec.openapi import WEBHOOK_PREFIX
 
 UNKNOWN_WEBHOOK = f"{WEBHOOK_PREFIX}ffffffff-ffff-4fff-bfff-ffffffffffff/{'f' * 32}"
@@ -30,8 +30,7 @@ def gateway(tmp_path_factory):
 
 def _exchange(gateway, *parts: bytes) -> bytes:
     """Send `parts` on one connection, LATER seconds apart; every byte the gateway sends until it closes."""
-    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port))) as sock:
+    with socket.create_connection(loopback_address(gateway.base_url)) as sock:
         sock.settimeout(5)
         for index, part in enumerate(parts):
             if index:
@@ -104,8 +103,7 @@ def test_a_client_that_pipelines_thousands_of_requests_without_reading_holds_up_
     count = 5000
     flood = (_post(UNKNOWN_WEBHOOK, SIGNAL, close=False) + SIGNAL) * count
     last = f"GET {UNKNOWN_WEBHOOK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
-    host, port = gateway.base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port))) as sock:
+    with socket.create_connection(loopback_address(gateway.base_url)) as sock:
         sending = threading.Thread(target=sock.sendall, args=(flood + last,))
         sending.start()
         time.sleep(1)  # the flooding client reads nothing yet
