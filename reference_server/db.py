@@ -13,6 +13,9 @@ Connections:
   which for the server's threads is the process's life: one per request would cost a connect and,
   when the last one closes, a WAL checkpoint, on every request. Nothing closes it explicitly.
 - After every request, end_request rolls back a transaction the request left open; it closes nothing.
+  The one transaction kept open across requests is a turn commit's (webhook/turn_commit.py): the
+  connection holds it as `held_transaction`, end_request leaves it, and immediate_transaction commits
+  it before beginning its own.
 - Start-up, the command line and the background threads (retention's pruner, the failed-authentication
   counts) open their own with connect or open_database, and close it when done.
 """
@@ -25,6 +28,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
+from typing import Protocol
 
 from flask import Flask, current_app
 
@@ -59,9 +63,24 @@ def add_columns(connection: sqlite3.Connection, script: str) -> None:
             connection.execute(statement)
 
 
-def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
+class HeldTransaction(Protocol):
+    """A transaction kept open across requests on a connection, until it is committed (D-092)."""
+
+    def commit_now(self) -> None:
+        """Commit it; the connection is then out of any transaction."""
+
+
+class Connection(sqlite3.Connection):
+    """A connection that may hold a transaction open across requests (D-092)."""
+
+    held_transaction: HeldTransaction | None = None
+
+
+def connect(path: str, synchronous: str = "NORMAL") -> Connection:
     """Open the database in WAL mode; `synchronous` decides what a commit survives (D-048)."""
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(
+        path, timeout=30, isolation_level=None, check_same_thread=False, factory=Connection
+    )
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute(f"PRAGMA synchronous={synchronous}")
@@ -71,7 +90,11 @@ def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
 
 @contextmanager
 def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the lock at once, so read-then-write steps see no interleaving."""
+    """A write transaction that takes the lock at once, so read-then-write steps see no interleaving.
+    A transaction the connection holds open across requests is committed first."""
+    held = getattr(connection, "held_transaction", None)
+    if held is not None:
+        held.commit_now()
     connection.execute("BEGIN IMMEDIATE")
     try:
         yield connection
@@ -81,7 +104,7 @@ def immediate_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Co
     connection.execute("COMMIT")
 
 
-def get_db() -> sqlite3.Connection:
+def get_db() -> Connection:
     """The serving thread's connection, opened on its first request and kept (see the module's docstring)."""
     connections = current_app.extensions["db_connections"]
     connection = getattr(connections, "connection", None)
@@ -92,9 +115,9 @@ def get_db() -> sqlite3.Connection:
 
 
 def end_request(_error: BaseException | None = None) -> None:
-    """Leave no transaction open past a request, whatever happened in it."""
+    """Leave no transaction open past a request, whatever happened in it, but a held one (D-092)."""
     connection = getattr(current_app.extensions["db_connections"], "connection", None)
-    if connection is not None and connection.in_transaction:
+    if connection is not None and connection.in_transaction and connection.held_transaction is None:
         connection.rollback()
 
 

@@ -27,6 +27,22 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[bytes, bytes]]
 
 
+class TurnCommits(Protocol):
+    """The app's turn commit (webhook/turn_commit.py): what it writes on the event loop's thread
+    shares one COMMIT per loop turn, and answers wait for it (D-092)."""
+
+    loop: asyncio.AbstractEventLoop | None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Serve writes made on `loop`'s thread, where this is called."""
+
+    def after_commit(self, answer: Callable[[bool], None]) -> None:
+        """Call `answer` once the writes since the last call are committed (False: they could not be)."""
+
+    def commit_now(self) -> None:
+        """Commit what is open now."""
+
+
 class ReadAnswer(Protocol):
     """An app's own answerer of a POST read whole, before any WSGI environ is built: status, JSON body
     and other headers, or None to leave the request to the WSGI app (webhook/api.py has one)."""
@@ -126,6 +142,8 @@ class BufferedWSGI:
 
     With `read_answer`, a POST is first offered to it, and the WSGI app serves what it leaves. The
     server's protocol calls `answer_whole` for a request that arrived whole in one read (D-090).
+    With `turns` (and no threads), what the app writes on the loop's thread shares a COMMIT per loop
+    turn: each answer goes out through `after_commit`, once what its request wrote is committed (D-092).
     """
 
     def __init__(
@@ -136,12 +154,14 @@ class BufferedWSGI:
         timeouts: ReadTimeouts,
         body_limit: int,
         read_answer: ReadAnswer | None = None,
+        turns: TurnCommits | None = None,
     ) -> None:
         self.app = app
         self.read_answer = read_answer
         self.timeouts = timeouts  # the body's here; the head's is read by the server's protocol
         self.body_limit = body_limit
         self.executor = ThreadPoolExecutor(threads, thread_name_prefix="wsgi") if threads else None
+        self.turns = None if self.executor is not None else turns  # the app's records on the loop's thread
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         """Answer one ASGI connection scope."""
@@ -166,7 +186,28 @@ class BufferedWSGI:
         the app runs in threads or the body is over the limit: the ASGI call then answers it."""
         if self.executor is not None or len(body) > self.body_limit:
             return None
+        self._attach_turns()
         return self._answer(scope, body, None)
+
+    def after_commit(self, answer: Callable[[bool], None]) -> None:
+        """Call `answer` once what the last request answered wrote is committed: with True, or False
+        when it could not be, and its answer must be a 500 instead (D-092); answers keep their order."""
+        if self.turns is None:
+            answer(True)
+        else:
+            self.turns.after_commit(answer)
+
+    def _attach_turns(self) -> None:
+        if self.turns is not None and self.turns.loop is None:
+            self.turns.attach(asyncio.get_running_loop())
+
+    async def _committed(self) -> bool:
+        """Whether what the last request answered wrote is committed, once it is (after_commit)."""
+        if self.turns is None:
+            return True
+        committed: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.turns.after_commit(lambda ok: None if committed.done() else committed.set_result(ok))
+        return await committed
 
     async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         declared = _declared_length(scope["headers"])
@@ -183,7 +224,10 @@ class BufferedWSGI:
             await _send(send, *error_message("request-timeout"))
             return
         if self.executor is None:
+            self._attach_turns()
             status, headers, payload = self._answer(scope, body, declared if unread else None)
+            if not await self._committed():
+                status, headers, payload = error_message("internal-error")
         else:
             status, headers, payload = await asyncio.get_running_loop().run_in_executor(
                 self.executor, self._answer, scope, body, declared if unread else None
@@ -216,6 +260,8 @@ class BufferedWSGI:
                 length = (b"content-length", str(len(payload)).encode())
                 return status, [_JSON_TYPE, length, *_encoded(headers)], payload
         environ = wsgi_environ(scope, body, None if unread is None else str(unread))
+        if self.turns is not None:
+            self.turns.commit_now()  # the Flask app reads and writes only what is committed
         return run_wsgi(self.app, environ)
 
     async def _body(self, receive: Callable) -> tuple[bytes, bool]:

@@ -63,6 +63,8 @@ def serve(
         timeouts=timeouts or ReadTimeouts(),
         body_limit=BODY_LIMIT_BYTES,
         read_answer=app.extensions.get("answer_read_request"),  # the webhook path's (webhook/api.py)
+        # one worker: its records share a COMMIT per loop turn; several would wait on each other's (D-092)
+        turns=app.extensions.get("signal_log_turns") if workers == 1 else None,
     )
     options = {
         "bind": bind,

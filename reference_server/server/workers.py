@@ -59,10 +59,12 @@ class LingeringTransport:
         self.transport = transport
         self.loop = loop
         self.lingering = False
+        self.closing_after_answer = False  # its last answer waits for a commit (D-092), then it closes
         self.timer: asyncio.TimerHandle | None = None
 
     def close(self) -> None:
         """Send what is written and a FIN; close for good when the client does, or after the linger."""
+        self.closing_after_answer = False
         if self.lingering or self.transport.is_closing():
             return
         self.lingering = True
@@ -73,9 +75,13 @@ class LingeringTransport:
         self.transport.resume_reading()  # reading may be paused for a body nobody reads
         self.timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
+    def writable(self) -> bool:
+        """Whether an answer can still be written: the connection is neither lingering nor closed."""
+        return not self.lingering and not self.transport.is_closing()
+
     def is_closing(self) -> bool:
         """Closed or closing, lingering included: no other request is read on this connection."""
-        return self.lingering or self.transport.is_closing()
+        return self.lingering or self.closing_after_answer or self.transport.is_closing()
 
     def stop_lingering(self) -> None:
         """The connection is gone: cancel the linger's timer."""
@@ -101,6 +107,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self.starting_head = False  # within uvicorn's on_headers_complete
         self.waiting: tuple[Any, Any] | None = None  # (cycle, app) of a request waiting for the read's end
         self.answers_whole = hasattr(self.app, "answer_whole")  # a BufferedWSGI, or an app like it
+        self.holds_answers = hasattr(self.app, "after_commit")  # answers wait for commits (D-092)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's head; closing the connection lingers."""
@@ -129,11 +136,22 @@ class GatewayHttpProtocol(HttpToolsProtocol):
             self._send_error("request-timeout")
 
     def _send_error(self, code: str) -> None:
+        """Answer with the catalogue's error `code` and close, after the answers still waiting (D-092)."""
         status, headers, body = error_message(code)
         head = [STATUS_LINE[status]]
         head += [name + b": " + value + b"\r\n" for name, value in headers]
-        self.transport.write(b"".join(head) + b"\r\n" + body)
-        self.transport.close()
+        answer = b"".join(head) + b"\r\n" + body
+        self.transport.closing_after_answer = True  # type: ignore[attr-defined]  # read no more
+
+        def write(_committed: bool) -> None:
+            if self.transport.writable():  # type: ignore[attr-defined]
+                self.transport.write(answer)
+                self.transport.close()
+
+        if self.holds_answers:
+            self.app.after_commit(write)
+        else:
+            write(True)
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser; a head that grows past every limit together is refused before it is parsed.
@@ -231,25 +249,47 @@ class GatewayHttpProtocol(HttpToolsProtocol):
     def _answer_at_once(
         self, cycle: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes
     ) -> None:
-        """Write the answer as uvicorn's ASGI send would: the server's default headers, then the app's,
-        `connection: close` when the connection does not stay open; then complete the cycle."""
-        content = [STATUS_LINE[status]]
-        closing = False  # the app's headers close the connection
-        for name, value in [*self.server_state.default_headers, *headers]:
-            closing = closing or (name == b"connection" and b"close" in value.lower())
-            content += [name, b": ", value, b"\r\n"]
+        """Complete the cycle and write the answer once what the request wrote is committed (D-092),
+        as uvicorn's ASGI send would: the server's default headers, then the app's, `connection:
+        close` when the connection does not stay open. An answer whose writes failed is a JSON 500."""
+        closing = any(name == b"connection" and b"close" in value.lower() for name, value in headers)
         if closing:
             cycle.keep_alive = False
-        elif not cycle.keep_alive:
+        keep_alive = cycle.keep_alive
+        head_only = cycle.scope["method"] == "HEAD"
+        cycle.response_started = cycle.response_complete = True
+        if not keep_alive:
+            self.transport.closing_after_answer = True  # type: ignore[attr-defined]  # read no more
+
+        def write(committed: bool) -> None:
+            if not self.transport.writable():  # type: ignore[attr-defined]  # gone, or closed by a 500
+                return
+            if committed:
+                self._write_answer(status, headers, body, keep_alive or closing, head_only)
+            else:
+                self._write_answer(*error_message("internal-error"), True, head_only)
+            if not keep_alive or not committed:
+                self.transport.close()
+
+        if self.holds_answers:
+            self.app.after_commit(write)
+        else:
+            write(True)
+        cycle.on_response()
+
+    def _write_answer(
+        self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, said: bool, head_only: bool
+    ) -> None:
+        """Write an answer; `said`: whether the connection's fate needs no `connection: close` added."""
+        content = [STATUS_LINE[status]]
+        for name, value in [*self.server_state.default_headers, *headers]:
+            content += [name, b": ", value, b"\r\n"]
+        if not said:
             content.append(b"connection: close\r\n")
         content.append(b"\r\n")
-        if cycle.scope["method"] != "HEAD":
+        if not head_only:
             content.append(body)
-        cycle.response_started = cycle.response_complete = True
         self.transport.write(b"".join(content))
-        if not cycle.keep_alive:
-            self.transport.close()
-        cycle.on_response()
 
     def on_response_complete(self) -> None:
         """Between requests uvicorn's keep-alive timeout closes an idle connection."""

@@ -21,6 +21,7 @@ from reference_server.db import get_db, immediate_transaction
 from reference_server.webhook import retention
 from reference_server.webhook.group_commit import BatchWriteError, GroupCommit
 from reference_server.webhook.ids import uuid7, uuid7_floor
+from reference_server.webhook.turn_commit import TurnCommit
 
 
 class LogWriteError(RuntimeError):
@@ -169,16 +170,24 @@ def write_entries(
 
 
 def init_app(app: Flask) -> None:
-    """Give the app the group commit that its requests' records share, and its log's pruning."""
+    """Give the app what its requests' records share: the group commit of serving threads, the turn
+    commit of the event loop's thread (D-092); and its log's pruning."""
     app.extensions["signal_log_commits"] = GroupCommit()
+    app.extensions["signal_log_turns"] = TurnCommit(_insert)
     retention.init_app(app)
 
 
 def _write(entry: LogEntry) -> tuple[Row, Replayed | None]:
     row = prepare(entry, current_app.config["GATEWAY"].replay_window)
     db = get_db()
+    extensions = current_app.extensions
     try:
-        replayed = current_app.extensions["signal_log_commits"].write(row, lambda rows: write_rows(db, rows))
+        if extensions["signal_log_turns"].engaged():
+            replayed = extensions["signal_log_turns"].write(db, row)
+        else:
+            replayed = extensions["signal_log_commits"].write(row, lambda rows: write_rows(db, rows))
+    except sqlite3.Error as error:
+        raise LogWriteError(f"record {entry.log_id} was not written: {error!r}") from error
     except BatchWriteError as error:
         cause = error.__cause__
         raise LogWriteError(f"record {entry.log_id} was not written: {cause!r}") from cause
@@ -187,7 +196,8 @@ def _write(entry: LogEntry) -> tuple[Row, Replayed | None]:
 
 
 def log_entry(entry: LogEntry) -> None:
-    """Write one request's record, committed before returning; concurrent requests share a commit.
+    """Write one request's record, committed before returning (on the event loop's thread: before
+    its answer goes out, D-092); concurrent requests share a commit.
 
     Raises LogWriteError when it cannot be written, which fails this record alone, never the
     others of its batch.
