@@ -100,6 +100,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.header_timeout = self.app.timeouts.header  # the app is the BufferedWSGI that serve() built
         self.header_deadline: asyncio.TimerHandle | None = None
+        self.head_pending = False  # a request's head began and is not complete yet
         self.url_size = 0
         self.header_count = 0
         self.head_size = 0
@@ -158,12 +159,14 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         What arrives once the connection is closing is dropped (LingeringTransport)."""
         if self.transport.is_closing():
             return
-        if self.header_deadline is not None:
+        if self.header_deadline is not None or self.head_pending:
             self.head_size += len(data)
             if self.head_size > HEAD_LIMIT:
                 self._send_error("malformed-request")
                 return
         super().data_received(data)
+        if self.head_pending and self.header_deadline is None and not self.transport.is_closing():
+            self._arm_header_deadline()  # a head begun in this read and not complete by its end
         if (
             self.waiting is not None
         ):  # its body is not whole: its ASGI task reads the rest, within its deadline
@@ -177,13 +180,13 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         self._send_error(self.refusal)
 
     def on_message_begin(self) -> None:
-        """A new request's first byte: its head must be complete before the deadline."""
+        """A new request's first byte: its head must be complete before the deadline, which starts at
+        the end of this read unless the head is complete by then (data_received)."""
         super().on_message_begin()
         self.url_size = 0
         self.header_count = 0
         self.head_size = 0
-        if self.header_deadline is None:
-            self._arm_header_deadline()
+        self.head_pending = True
 
     def on_url(self, url: bytes) -> None:
         """Collect the target, within the request-line limit."""
@@ -203,6 +206,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
         """The head arrived in time: the body's own deadline is the app's (BufferedWSGI). A request line
         of no HTTP/1.x version cannot be read (D-050); an HTTP/1.0 POST must state its body's length
         (D-085): otherwise the parser stops here."""
+        self.head_pending = False
         self._disarm_header_deadline()
         version = self.parser.get_http_version()
         if version not in READABLE_VERSIONS:

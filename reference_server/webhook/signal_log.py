@@ -19,6 +19,7 @@ from flask import Flask, current_app
 
 from reference_server.db import get_db, immediate_transaction
 from reference_server.webhook import retention
+from reference_server.webhook.checkpointer import Checkpointer
 from reference_server.webhook.group_commit import BatchWriteError, GroupCommit
 from reference_server.webhook.ids import uuid7, uuid7_floor
 from reference_server.webhook.turn_commit import TurnCommit
@@ -173,7 +174,9 @@ def init_app(app: Flask) -> None:
     """Give the app what its requests' records share: the group commit of serving threads, the turn
     commit of the event loop's thread (D-092); and its log's pruning."""
     app.extensions["signal_log_commits"] = GroupCommit()
-    app.extensions["signal_log_turns"] = TurnCommit(_insert)
+    config = app.config["GATEWAY"]
+    checkpointer = Checkpointer(str(config.database), config.sqlite_synchronous)
+    app.extensions["signal_log_turns"] = TurnCommit(_insert, checkpointer)
     retention.init_app(app)
 
 

@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from reference_server.webhook.checkpointer import Checkpointer
+
 _logger = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
@@ -42,8 +44,10 @@ class _Record(Generic[Row, Result]):
 class TurnCommit(Generic[Row, Result]):
     """One COMMIT per event-loop turn for the records written on the loop's thread."""
 
-    def __init__(self, insert: Insert) -> None:
+    def __init__(self, insert: Insert, checkpointer: Checkpointer | None = None) -> None:
         self.insert = insert  # writes one row on a connection; the transaction is the caller's
+        self.checkpointer = checkpointer  # checkpoints the WAL off the loop (D-093)
+        self.checkpointed: sqlite3.Connection | None = None  # the connection it checkpoints for
         self.loop: asyncio.AbstractEventLoop | None = None
         self.thread_id: int | None = None
         self.turn_started = False  # a record was written in this turn; the turn's end is scheduled
@@ -65,10 +69,16 @@ class TurnCommit(Generic[Row, Result]):
         """Write `row`: committed at once when it is the turn's first, else in the turn's transaction.
         Raises sqlite3.Error when it is not written."""
         assert self.loop is not None
+        if self.checkpointer is not None and connection is not self.checkpointed:
+            self.checkpointer.take_over(connection)
+            self.checkpointed = connection
         if not self.turn_started:
             self.turn_started = True
             self.loop.call_soon(self._end_turn)
-            return self.insert(connection, row)  # a lone statement commits by itself
+            result = self.insert(connection, row)  # a lone statement commits by itself
+            if self.checkpointer is not None:
+                self.checkpointer.after_commit()
+            return result
         if self.connection is None:
             connection.execute("BEGIN IMMEDIATE")
             self.connection = connection
@@ -108,6 +118,8 @@ class TurnCommit(Generic[Row, Result]):
             if connection.in_transaction:
                 connection.rollback()
             self._write_again(connection, records)
+        if self.checkpointer is not None:
+            self.checkpointer.after_commit()
 
     def _end_turn(self) -> None:
         self.turn_started = False
