@@ -1,4 +1,5 @@
-"""One COMMIT per event-loop turn (D-092): records on the loop's thread share it, answers wait for it.
+"""One COMMIT per event-loop turn (D-092): records on the loop's thread share it, answers wait for it;
+WAL checkpoints on a thread of their own (D-093).
 
 Real SQLite files and a real asyncio loop for the turn commit itself; a real gateway over real
 sockets for the promise it keeps: no 200 before its signal is committed.
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import socket
 import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,6 +21,7 @@ import pytest
 import requests
 
 from reference_server.db import connect, immediate_transaction
+from reference_server.webhook.checkpointer import BACKSTOP_PAGES, DELAY, Checkpointer
 from reference_server.webhook.turn_commit import TurnCommit
 from tests.gateways import HOOKS, gateway_process, loopback_address
 
@@ -35,6 +39,7 @@ def database(tmp_path):
     path = str(tmp_path / "turns.db")
     writer = connect(path)
     writer.execute("CREATE TABLE records (name TEXT PRIMARY KEY)")
+    writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the table in the database file itself
     reader = connect(path)
 
     def committed() -> list[str]:
@@ -263,3 +268,70 @@ def test_signals_pipelined_in_one_read_with_one_the_log_refuses_are_answered_in_
         "doomed": None,  # logged refused, in a form that can be written: without its signal
         "four": "accepted",
     }
+
+
+# WAL checkpoints on a thread of their own (D-093).
+
+
+def _in_the_database_file(path: str) -> int:
+    """Records in the database file itself, ignoring its WAL: those a checkpoint has copied there."""
+    reader = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return reader.execute("SELECT count(*) FROM records").fetchone()[0]
+    finally:
+        reader.close()
+
+
+def _write_turns(path: str, turns: int, per_turn: int, after: float = 0.0) -> TurnCommit:
+    """Write `turns` loop turns of `per_turn` records each through a turn commit with a checkpointer;
+    then keep the loop `after` seconds more."""
+    writer = connect(path)
+    turn_commit: TurnCommit = TurnCommit(_insert, Checkpointer(path, "NORMAL"))
+
+    async def run() -> None:
+        turn_commit.attach(asyncio.get_running_loop())
+        for turn in range(turns):
+            for index in range(per_turn):
+                turn_commit.write(writer, f"{turn}-{index}")
+            await asyncio.sleep(0)
+        await asyncio.sleep(after)
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+        writer.close()
+    return turn_commit
+
+
+@pytest.mark.decision("D-093")
+def test_commits_on_the_loop_are_checkpointed_by_another_thread_shortly_after(database, tmp_path):
+    path = str(tmp_path / "turns.db")
+    assert _in_the_database_file(path) == 0
+    turn_commit = _write_turns(path, turns=1, per_turn=3, after=DELAY * 6)
+    assert _in_the_database_file(path) == 3  # checkpointed while the loop slept, by the other thread
+    assert turn_commit.checkpointer is not None and turn_commit.checkpointer.thread is not None
+    assert turn_commit.checkpointer.thread.ident != threading.get_ident()
+
+
+@pytest.mark.decision("D-093")
+def test_the_loops_connection_checkpoints_only_as_a_backstop(database, tmp_path):
+    path = str(tmp_path / "turns.db")
+    writer = connect(path)
+    Checkpointer(path, "NORMAL").take_over(writer)
+    assert writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
+    writer.close()
+
+
+@pytest.mark.decision("D-093")
+def test_the_wal_stays_within_its_bound_under_steady_writes(database, tmp_path):
+    """Writes that never pause give the checkpointing thread no moment with no commit in flight; the
+    loop's own backstop checkpoint then lets the WAL start over, so it never grows past its bound."""
+    path = str(tmp_path / "turns.db")
+    _write_turns(path, turns=6000, per_turn=4)
+    pages = os.path.getsize(path + "-wal") // 4096
+    assert pages <= BACKSTOP_PAGES * 1.2, pages
+    writer = connect(path)
+    assert writer.execute("SELECT count(*) FROM records").fetchone()[0] == 24000
+    writer.close()
