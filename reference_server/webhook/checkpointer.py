@@ -3,9 +3,9 @@
 SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past its threshold: it copies
 the WAL's pages into the database file and syncs both, a few milliseconds in which the event loop
 answers no one. Here a thread checkpoints (PASSIVE: never waiting for the loop's writes) shortly after
-the loop commits, with SQLite's lock released, while the loop goes on. The loop's own connection
-keeps an automatic checkpoint at BACKSTOP_PAGES: a WAL restarts from its start only after a checkpoint
-that found no commit in flight, which under steady load is the loop's own, now rare.
+the loop commits; SQLite runs it with the GIL released, so the loop goes on meanwhile. The loop's own
+connection keeps an automatic checkpoint at BACKSTOP_PAGES: a WAL restarts from its start only after a
+checkpoint that found no commit in flight, which under steady load is the loop's own, now rare.
 """
 
 from __future__ import annotations
