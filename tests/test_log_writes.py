@@ -21,6 +21,7 @@ from reference_server.webhook.signal_log import (
     log_entry,
     new_entry,
     prepare,
+    read_entries,
     write_entries,
     write_rows,
 )
@@ -362,3 +363,32 @@ def test_a_database_of_an_earlier_version_gets_the_replay_columns_and_keeps_its_
     assert {"replay_of", "body_digest"} <= columns
     assert find_entry(db, "old").replay_of is None
     assert write_entries(db, [_accepted()], replay_window=10)[0].replay_of is None
+
+
+@pytest.mark.decision("D-094")
+def test_a_database_of_an_earlier_version_loses_the_by_webhook_index_and_keeps_its_records(tmp_path):
+    path = tmp_path / "gateway.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE signal_log (log_id TEXT PRIMARY KEY, webhook_uuid TEXT NOT NULL,"
+        " received_at TEXT NOT NULL, source_address TEXT NOT NULL, outcome TEXT NOT NULL"
+        " CHECK (outcome IN ('accepted', 'rejected')), status INTEGER NOT NULL, message_code TEXT,"
+        " signal_id TEXT, body BLOB, signal TEXT);"
+        "CREATE INDEX signal_log_by_webhook ON signal_log (webhook_uuid, received_at);"
+        "INSERT INTO signal_log VALUES ('old', 'w', '2025-01-01T00:00:00+00:00', '127.0.0.1', 'accepted',"
+        " 200, NULL, 's', x'7b7d', '{}');"
+    )
+    old.close()
+    db = _database(tmp_path)
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(signal_log)")}
+    assert "signal_log_by_webhook" not in indexes
+    assert [entry.log_id for entry in read_entries(db, "w")] == ["old"]
+
+
+@pytest.mark.decision("D-094")
+def test_the_newest_records_of_one_webhook_come_first_among_many_of_others(tmp_path):
+    db = _database(tmp_path)
+    others = [replace(entry, webhook_uuid="other") for entry in _entries(50)]
+    mine = _entries(3)
+    write_entries(db, [*others[:25], mine[0], *others[25:], mine[1], mine[2]])
+    assert [entry.log_id for entry in read_entries(db, WEBHOOK, limit=2)] == [mine[2].log_id, mine[1].log_id]

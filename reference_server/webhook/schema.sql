@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS signal_log (
     body BLOB,
     signal TEXT
 );
-CREATE INDEX IF NOT EXISTS signal_log_by_webhook ON signal_log (webhook_uuid, received_at);
 
 -- Wrong passwords past the limits, counted per webhook, source and minute, not logged (D-054).
 CREATE TABLE IF NOT EXISTS failed_auth_counts (
