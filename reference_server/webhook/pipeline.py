@@ -76,8 +76,9 @@ def _received(webhook: Webhook, password: str, incoming: Incoming) -> LogEntry:
     """The request's record so far: when (on the hooks' clock), from where, and which password it gave."""
     config = current_app.config["GATEWAY"]
     address = client_address(incoming.remote_addr, incoming.forwarded_for, config.trusted_proxies)
-    entry = new_entry(webhook.uuid, address, current_hooks().clock())
-    return replace(entry, matched_password=authenticate(get_db(), current_hash_key(), webhook, password))
+    received_at = current_hooks().clock()
+    matched = authenticate(get_db(), current_hash_key(), webhook, password)
+    return new_entry(webhook.uuid, address, received_at, matched)
 
 
 def _reject(

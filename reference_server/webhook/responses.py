@@ -46,9 +46,14 @@ class Answer(NamedTuple):
     headers: tuple[tuple[str, str], ...] = ()
 
 
+# Compact, keys in order, ASCII: as Flask's jsonify writes JSON. One encoder: json.dumps with an
+# option makes one per call.
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _json(value: dict[str, Any]) -> bytes:
-    # As Flask's jsonify writes it: compact, keys in order, ASCII, a final newline.
-    return json.dumps(value, separators=(",", ":")).encode() + b"\n"
+    # As Flask's jsonify writes it, with a final newline.
+    return compact_json(value).encode() + b"\n"
 
 
 def error_answer(
@@ -68,7 +73,7 @@ def accepted_answer(signal_id: str, log_id: str, payload_json: str) -> Answer:
     The signal is serialized once, before its record is committed: a signal that cannot be
     serialized is refused then, and an accepted one is never answered 500 afterwards.
     """
-    ids = f'"id":{json.dumps(signal_id)},"logId":{json.dumps(log_id)}'
+    ids = f'"id":{compact_json(signal_id)},"logId":{compact_json(log_id)}'
     return Answer(200, f'{{"success":true,{ids},"payload":{payload_json}}}\n'.encode())
 
 

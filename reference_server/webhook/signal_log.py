@@ -22,6 +22,7 @@ from reference_server.webhook import retention
 from reference_server.webhook.checkpointer import Checkpointer
 from reference_server.webhook.group_commit import BatchWriteError, GroupCommit
 from reference_server.webhook.ids import uuid7, uuid7_floor
+from reference_server.webhook.responses import compact_json
 from reference_server.webhook.turn_commit import TurnCommit
 
 
@@ -63,7 +64,9 @@ class LogEntry:
         return record
 
 
-def new_entry(webhook_uuid: str, source_address: str, received_at: datetime) -> LogEntry:
+def new_entry(
+    webhook_uuid: str, source_address: str, received_at: datetime, matched_password: str | None = None
+) -> LogEntry:
     """A fresh record for a request just received (outcome filled in later)."""
     return LogEntry(
         log_id=uuid7(),
@@ -72,6 +75,7 @@ def new_entry(webhook_uuid: str, source_address: str, received_at: datetime) -> 
         source_address=source_address,
         outcome="rejected",
         status=0,
+        matched_password=matched_password,
     )
 
 
@@ -118,7 +122,7 @@ def prepare(entry: LogEntry, replay_window: float) -> Row:
     """The record's column values, serialized before it joins a batch so that one that cannot be
     (a signal nested too deep for json.dumps) fails alone; LogWriteError then."""
     try:
-        signal = None if entry.signal is None else json.dumps(entry.signal, separators=(",", ":"))
+        signal = None if entry.signal is None else compact_json(entry.signal)
     except (RecursionError, ValueError, TypeError) as error:
         raise LogWriteError(f"record {entry.log_id}: the signal cannot be serialized") from error
     values = {**{column: getattr(entry, column) for column in _COLUMNS}, "signal": signal}
