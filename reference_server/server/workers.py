@@ -75,6 +75,10 @@ class LingeringTransport:
         self.transport.resume_reading()  # reading may be paused for a body nobody reads
         self.timer = self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
+    def write(self, data: bytes) -> None:
+        """Write `data` (named here, not found through __getattr__: it is called for every answer)."""
+        self.transport.write(data)
+
     def writable(self) -> bool:
         """Whether an answer can still be written: the connection is neither lingering nor closed."""
         return not self.lingering and not self.transport.is_closing()
