@@ -335,3 +335,19 @@ def test_the_wal_stays_within_its_bound_under_steady_writes(database, tmp_path):
     writer = connect(path)
     assert writer.execute("SELECT count(*) FROM records").fetchone()[0] == 24000
     writer.close()
+
+
+def test_an_answer_that_fails_holds_up_none_of_the_others(database):
+    writer, _ = database
+
+    def broken(_ok: bool) -> None:
+        raise ConnectionResetError("the client is gone")
+
+    def step(turns: TurnCommit, answered: list) -> None:
+        turns.write(writer, "first")
+        turns.write(writer, "second")
+        turns.after_commit(broken)
+        turns.write(writer, "third")
+        _answer(turns, answered, "third")
+
+    assert _in_one_turn(step) == [("third", True)]

@@ -126,7 +126,10 @@ class TurnCommit(Generic[Row, Result]):
         self.commit_now()
         waiting, self.waiting = self.waiting, []
         for answer, records in waiting:
-            answer(all(record.written for record in records))
+            try:
+                answer(all(record.written for record in records))
+            except Exception:  # one answer that cannot be given holds up none of the others
+                _logger.exception("an answer held for a turn's COMMIT could not be given")
 
     def _release(self, connection: sqlite3.Connection) -> None:
         self.connection = None
