@@ -346,29 +346,9 @@ def test_the_replay_lookup_uses_the_index_of_originals(tmp_path):
     assert "signal_log_originals" in " ".join(row[-1] for row in plan)
 
 
-def test_a_database_of_an_earlier_version_gets_the_replay_columns_and_keeps_its_records(tmp_path):
-    path = tmp_path / "gateway.sqlite3"
-    old = sqlite3.connect(path)
-    old.executescript(
-        "CREATE TABLE signal_log (log_id TEXT PRIMARY KEY, webhook_uuid TEXT NOT NULL,"
-        " received_at TEXT NOT NULL, source_address TEXT NOT NULL, outcome TEXT NOT NULL"
-        " CHECK (outcome IN ('accepted', 'rejected')), status INTEGER NOT NULL, message_code TEXT,"
-        " signal_id TEXT, body BLOB, signal TEXT);"
-        "INSERT INTO signal_log VALUES ('old', 'w', '2025-01-01T00:00:00+00:00', '127.0.0.1', 'accepted',"
-        " 200, NULL, 's', x'7b7d', '{}');"
-    )
-    old.close()
-    db = _database(tmp_path)
-    columns = {row[1] for row in db.execute("PRAGMA table_info(signal_log)")}
-    assert {"replay_of", "body_digest"} <= columns
-    assert find_entry(db, "old").replay_of is None
-    assert write_entries(db, [_accepted()], replay_window=10)[0].replay_of is None
-
-
-@pytest.mark.decision("D-094")
-def test_a_database_of_an_earlier_version_loses_the_by_webhook_index_and_keeps_its_records(tmp_path):
-    path = tmp_path / "gateway.sqlite3"
-    old = sqlite3.connect(path)
+def _earlier_database(tmp_path) -> None:
+    """A database as the versions before the replay columns (D-055) and D-094 left it, with one record."""
+    old = sqlite3.connect(tmp_path / "gateway.sqlite3")
     old.executescript(
         "CREATE TABLE signal_log (log_id TEXT PRIMARY KEY, webhook_uuid TEXT NOT NULL,"
         " received_at TEXT NOT NULL, source_address TEXT NOT NULL, outcome TEXT NOT NULL"
@@ -379,6 +359,20 @@ def test_a_database_of_an_earlier_version_loses_the_by_webhook_index_and_keeps_i
         " 200, NULL, 's', x'7b7d', '{}');"
     )
     old.close()
+
+
+def test_a_database_of_an_earlier_version_gets_the_replay_columns_and_keeps_its_records(tmp_path):
+    _earlier_database(tmp_path)
+    db = _database(tmp_path)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(signal_log)")}
+    assert {"replay_of", "body_digest"} <= columns
+    assert find_entry(db, "old").replay_of is None
+    assert write_entries(db, [_accepted()], replay_window=10)[0].replay_of is None
+
+
+@pytest.mark.decision("D-094")
+def test_a_database_of_an_earlier_version_loses_the_by_webhook_index_and_keeps_its_records(tmp_path):
+    _earlier_database(tmp_path)
     db = _database(tmp_path)
     indexes = {row[1] for row in db.execute("PRAGMA index_list(signal_log)")}
     assert "signal_log_by_webhook" not in indexes
