@@ -11,6 +11,7 @@ answered in that read, without an ASGI task (D-090).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -153,6 +154,11 @@ class GatewayHttpProtocol(HttpToolsProtocol):
                 self.transport.write(answer)
                 self.transport.close()
 
+        self._after_commit(write)
+
+    def _after_commit(self, write: Callable[[bool], None]) -> None:
+        """Run `write` once what the requests answered so far wrote is committed (D-092), so that
+        answers keep their order; at once for an app that holds no answers."""
         if self.holds_answers:
             self.app.after_commit(write)
         else:
@@ -279,10 +285,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
             if not keep_alive or not committed:
                 self.transport.close()
 
-        if self.holds_answers:
-            self.app.after_commit(write)
-        else:
-            write(True)
+        self._after_commit(write)
         cycle.on_response()
 
     def _write_answer(
