@@ -14,7 +14,7 @@ import re
 import socket
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -34,9 +34,14 @@ def _insert(connection: sqlite3.Connection, row: str) -> str:
 
 
 @pytest.fixture
-def database(tmp_path):
+def database_path(tmp_path) -> str:
+    return str(tmp_path / "turns.db")
+
+
+@pytest.fixture
+def database(database_path):
     """A WAL database with a `records` table, and a reader of what is committed, on connections of its own."""
-    path = str(tmp_path / "turns.db")
+    path = database_path
     writer = connect(path)
     writer.execute("CREATE TABLE records (name TEXT PRIMARY KEY)")
     writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the table in the database file itself
@@ -50,23 +55,32 @@ def database(tmp_path):
     reader.close()
 
 
-def _in_one_turn(step: Callable[[TurnCommit, list[tuple[str, bool]]], object]) -> list[tuple[str, bool]]:
-    """Run `step` in one callback of a fresh loop with an attached turn commit, then let the loop go on;
-    the answers handed to after_commit (by `answer(turns, name)`), in the order they were called."""
+def _on_a_loop(turns: TurnCommit, body: Callable[[], Awaitable[None]]) -> None:
+    """Run `body` on a fresh event loop to which `turns` is attached."""
     loop = asyncio.new_event_loop()
-    turns: TurnCommit = TurnCommit(_insert)
-    answered: list[tuple[str, bool]] = []
 
     async def run() -> None:
         turns.attach(asyncio.get_running_loop())
-        step(turns, answered)
-        for _ in range(3):
-            await asyncio.sleep(0)
+        await body()
 
     try:
         loop.run_until_complete(run())
     finally:
         loop.close()
+
+
+def _in_one_turn(step: Callable[[TurnCommit, list[tuple[str, bool]]], object]) -> list[tuple[str, bool]]:
+    """Run `step` in one callback of a fresh loop with an attached turn commit, then let the loop go on;
+    the answers handed to after_commit (by `_answer`), in the order they were called."""
+    turns: TurnCommit = TurnCommit(_insert)
+    answered: list[tuple[str, bool]] = []
+
+    async def body() -> None:
+        step(turns, answered)
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    _on_a_loop(turns, body)
     return answered
 
 
@@ -288,26 +302,23 @@ def _write_turns(path: str, turns: int, per_turn: int, after: float = 0.0) -> Tu
     writer = connect(path)
     turn_commit: TurnCommit = TurnCommit(_insert, Checkpointer(path, "NORMAL"))
 
-    async def run() -> None:
-        turn_commit.attach(asyncio.get_running_loop())
+    async def body() -> None:
         for turn in range(turns):
             for index in range(per_turn):
                 turn_commit.write(writer, f"{turn}-{index}")
             await asyncio.sleep(0)
         await asyncio.sleep(after)
 
-    loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(run())
+        _on_a_loop(turn_commit, body)
     finally:
-        loop.close()
         writer.close()
     return turn_commit
 
 
 @pytest.mark.decision("D-093")
-def test_commits_on_the_loop_are_checkpointed_by_another_thread_shortly_after(database, tmp_path):
-    path = str(tmp_path / "turns.db")
+def test_commits_on_the_loop_are_checkpointed_by_another_thread_shortly_after(database, database_path):
+    path = database_path  # its records table made by `database`
     assert _in_the_database_file(path) == 0
     turn_commit = _write_turns(path, turns=1, per_turn=3, after=DELAY * 6)
     assert _in_the_database_file(path) == 3  # checkpointed while the loop slept, by the other thread
@@ -316,8 +327,8 @@ def test_commits_on_the_loop_are_checkpointed_by_another_thread_shortly_after(da
 
 
 @pytest.mark.decision("D-093")
-def test_the_loops_connection_checkpoints_only_as_a_backstop(database, tmp_path):
-    path = str(tmp_path / "turns.db")
+def test_the_loops_connection_checkpoints_only_as_a_backstop(database, database_path):
+    path = database_path  # its records table made by `database`
     writer = connect(path)
     Checkpointer(path, "NORMAL").take_over(writer)
     assert writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == BACKSTOP_PAGES
@@ -325,10 +336,10 @@ def test_the_loops_connection_checkpoints_only_as_a_backstop(database, tmp_path)
 
 
 @pytest.mark.decision("D-093")
-def test_the_wal_stays_within_its_bound_under_steady_writes(database, tmp_path):
+def test_the_wal_stays_within_its_bound_under_steady_writes(database, database_path):
     """Writes that never pause give the checkpointing thread no moment with no commit in flight; the
     loop's own backstop checkpoint then lets the WAL start over, so it never grows past its bound."""
-    path = str(tmp_path / "turns.db")
+    path = database_path  # its records table made by `database`
     _write_turns(path, turns=6000, per_turn=4)
     pages = os.path.getsize(path + "-wal") // 4096
     assert pages <= BACKSTOP_PAGES * 1.2, pages
